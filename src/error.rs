@@ -1,0 +1,63 @@
+//! The library's error type. Every variant says what happened; the CLI adds
+//! what to do about it and maps each to an exit code (see `exit_code`).
+
+use std::path::{Path, PathBuf};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("schema: {0}")]
+    Schema(String),
+    #[error("index: {0}")]
+    Index(String),
+    #[error("the index at {path} is in use by another huntvault process ({holder}); wait for it to finish or stop it")]
+    Locked { path: PathBuf, holder: String },
+    #[error("no index at {0}: run `huntvault index` first, or point --index at an existing one")]
+    NoIndex(PathBuf),
+    #[error("source: {0}")]
+    Source(String),
+    #[error("query: {message}")]
+    Query {
+        message: String,
+        /// Byte position in the query text, where known.
+        position: Option<usize>,
+    },
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+impl Error {
+    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
+    }
+
+    pub fn query(message: impl Into<String>, position: Option<usize>) -> Self {
+        Error::Query {
+            message: message.into(),
+            position,
+        }
+    }
+
+    /// The process exit code for this error (documented in the README).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Query { .. } | Error::Usage(_) => 2,
+            Error::Locked { .. } => 3,
+            Error::NoIndex(_) => 4,
+            Error::Source(_) => 5,
+            _ => 1,
+        }
+    }
+}
