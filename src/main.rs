@@ -1,1 +1,418 @@
-fn main() {}
+//! The `huntvault` command: parses arguments, calls the library, prints.
+//! Exit codes are listed in the README and in `--help`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use huntvault::discover::Window;
+use huntvault::generate::{self, GenerateOptions};
+use huntvault::index::pipeline::{self, IndexOptions, RunSummary};
+use huntvault::index::{Archive, DEFAULT_INDEX_DIR, INDEX_ENV, deadletter};
+use huntvault::query::aggregate;
+use huntvault::query::output::{self, Format};
+use huntvault::query::search::{self, SearchRequest, SortSpec};
+use huntvault::schema::Catalog;
+use huntvault::source::local::LocalSource;
+use huntvault::{Error, demo, timefmt};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  error (I/O, index)
+  2  bad usage or bad query
+  3  the index is locked by another huntvault process
+  4  no index at --index
+  5  the source could not be read
+  6  the run finished, but some blobs could not be read completely";
+
+#[derive(Parser)]
+#[command(name = "huntvault", version, about = "Index Microsoft Defender XDR Advanced Hunting exports into a lossless, searchable archive", after_help = EXIT_CODES)]
+struct Cli {
+    /// Index directory.
+    #[arg(long, global = true, env = INDEX_ENV, default_value = DEFAULT_INDEX_DIR)]
+    index: PathBuf,
+    /// Directory of schema files (default: the schema built into huntvault).
+    #[arg(long, global = true, env = "HUNTVAULT_SCHEMA")]
+    schema: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Index an export: new blobs, and the new complete lines of grown ones.
+    Index(IndexArgs),
+    /// Search the index with a query string (`*` matches everything).
+    Search(SearchArgs),
+    /// Write a synthetic export in the storage-account layout.
+    Generate(GenerateArgs),
+    /// Generate an export, index it and run example searches.
+    Demo(DemoArgs),
+    /// Print the dead-letter log: lines that could not be indexed.
+    Deadletter(DeadletterArgs),
+}
+
+#[derive(Args)]
+struct Narrow {
+    /// Only these tables (comma-separated, any case).
+    #[arg(long, value_delimiter = ',')]
+    tables: Vec<String>,
+    /// Start of the window: a date, date-time, or span back from now (`7d`, `36h`).
+    #[arg(long)]
+    since: Option<String>,
+    /// End of the window (exclusive), same forms as --since.
+    #[arg(long)]
+    until: Option<String>,
+}
+
+impl Narrow {
+    fn window(&self) -> anyhow::Result<Window> {
+        let now = jiff::Timestamp::now();
+        let parse = |s: &Option<String>, flag: &str| -> anyhow::Result<Option<jiff::Timestamp>> {
+            s.as_deref()
+                .map(|v| {
+                    timefmt::parse_user_time(v, now).ok_or_else(|| {
+                        usage(format!(
+                            "--{flag} {v:?} is not a time: write 2026-01-31, 2026-01-31T10:00:00Z, or a span like 7d, 36h"
+                        ))
+                    })
+                })
+                .transpose()
+        };
+        Ok(Window {
+            since: parse(&self.since, "since")?,
+            until: parse(&self.until, "until")?,
+        })
+    }
+}
+
+#[derive(Args)]
+struct IndexArgs {
+    /// Local directory laid out like the storage account.
+    #[arg(long)]
+    source: PathBuf,
+    #[command(flatten)]
+    narrow: Narrow,
+    /// Blobs read at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Decode and indexing threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Indexing memory budget in MiB.
+    #[arg(long, default_value_t = 256)]
+    memory_mb: usize,
+    /// No progress bar and no summary line.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Print the run summary as JSON on standard output.
+    #[arg(long)]
+    json_summary: bool,
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    /// The query (`*` or empty: everything).
+    #[arg(default_value = "*")]
+    query: String,
+    /// Only these tables (repeatable or comma-separated).
+    #[arg(long = "table", value_delimiter = ',')]
+    tables: Vec<String>,
+    /// Event time from (inclusive): a date, date-time, or span back from now (`7d`).
+    #[arg(long)]
+    since: Option<String>,
+    /// Event time until (exclusive).
+    #[arg(long)]
+    until: Option<String>,
+    /// Columns to show (comma-separated; dotted paths reach into dynamic columns).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Most results to print.
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    /// Sort by a field: `field[:asc|desc]` (default: newest first).
+    #[arg(long)]
+    sort: Option<String>,
+    /// Print only the number of matching documents.
+    #[arg(long)]
+    count: bool,
+    /// Count the matching documents by a column's values (most frequent
+    /// first, --limit values).
+    #[arg(long, value_name = "FIELD", conflicts_with = "count")]
+    count_by: Option<String>,
+    /// Output format: table, json (one object per line), csv, raw (original lines).
+    #[arg(long, default_value = "table")]
+    format: String,
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// Output directory (laid out like the storage account).
+    #[arg(long)]
+    out: PathBuf,
+    /// Approximate size: 64MiB, 1GiB, 500MB ...
+    #[arg(long, default_value = "64MiB")]
+    size: String,
+    /// Hours the export spans.
+    #[arg(long, default_value_t = 24)]
+    hours: u32,
+    /// First hour (UTC).
+    #[arg(long, default_value = "2026-01-01T00:00:00Z")]
+    start: String,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Only these tables (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    tables: Vec<String>,
+    /// Share of lines that are Azure-style duplicate deliveries.
+    #[arg(long, default_value_t = 0.03)]
+    duplicates: f64,
+    /// Print the full report (per blob) as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Where to write the generated export.
+    #[arg(long, default_value = "demo-export")]
+    export: PathBuf,
+    /// Size of the generated export.
+    #[arg(long, default_value = "32MiB")]
+    size: String,
+}
+
+#[derive(Args)]
+struct DeadletterArgs {
+    /// Most entries to print (newest last).
+    #[arg(long, default_value_t = 100)]
+    limit: usize,
+}
+
+fn usage(msg: String) -> anyhow::Error {
+    anyhow::Error::new(Error::Usage(msg))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HUNTVAULT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            let code = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<Error>())
+                .map_or(1, Error::exit_code);
+            ExitCode::from(code as u8)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let catalog = || Catalog::load(cli.schema.as_deref()).context("loading the schema");
+    match cli.command {
+        Command::Index(args) => index(&cli.index, &catalog()?, args),
+        Command::Search(args) => search_cmd(&cli.index, &catalog()?, args),
+        Command::Generate(args) => generate_cmd(&catalog()?, args),
+        Command::Demo(args) => {
+            let size = generate::parse_size(&args.size)
+                .ok_or_else(|| usage(format!("--size {:?} is not a size", args.size)))?;
+            let report =
+                runtime()?.block_on(demo::run(&catalog()?, &args.export, &cli.index, size))?;
+            print!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Deadletter(args) => {
+            let archive = Archive::open(&cli.index)?;
+            let committed = archive.index.load_metas()?.opstamp;
+            let entries = deadletter::read(&archive.dir, committed)?;
+            let mut out = std::io::stdout().lock();
+            for e in entries
+                .iter()
+                .skip(entries.len().saturating_sub(args.limit))
+            {
+                serde_json::to_writer(&mut out, e)?;
+                writeln!(out)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+fn index(dir: &std::path::Path, catalog: &Catalog, args: IndexArgs) -> anyhow::Result<ExitCode> {
+    let source = LocalSource::new(&args.source)?;
+    let archive = Archive::open_or_create(dir, catalog)
+        .with_context(|| format!("opening the index at {}", dir.display()))?;
+    let mut opts = IndexOptions {
+        tables: args.narrow.tables.clone(),
+        window: args.narrow.window()?,
+        concurrency: args.concurrency,
+        memory_budget: args.memory_mb << 20,
+        progress: !args.quiet && !args.json_summary && std::io::stderr().is_terminal(),
+        ..IndexOptions::default()
+    };
+    if let Some(t) = args.threads {
+        opts.threads = t;
+    }
+    let summary = runtime()?.block_on(pipeline::run(&archive, catalog, Arc::new(source), &opts))?;
+    if args.json_summary {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else if !args.quiet {
+        eprintln!("{}", summary_line(&summary, dir));
+    }
+    for e in &summary.errors {
+        eprintln!("error: {e}");
+    }
+    Ok(if summary.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(6)
+    })
+}
+
+fn summary_line(s: &RunSummary, dir: &std::path::Path) -> String {
+    let mb = s.bytes_read as f64 / 1e6;
+    let mut line = format!(
+        "indexed {} documents from {} of {} blobs ({mb:.1} MB, {:.1} MB/s) in {:.1}s: \
+         {} duplicates skipped, {} bad lines, {} blobs unchanged",
+        s.docs_added,
+        s.blobs_read,
+        s.blobs_listed,
+        mb / s.elapsed_secs.max(1e-3),
+        s.elapsed_secs,
+        s.duplicates,
+        s.bad_lines,
+        s.blobs_unchanged,
+    );
+    if s.blobs_replaced > 0 {
+        line.push_str(&format!(
+            ", {} replaced blobs re-indexed ({} old documents removed)",
+            s.blobs_replaced, s.docs_deleted
+        ));
+    }
+    if s.bad_lines > 0 {
+        line.push_str(&format!(
+            "\nbad lines are kept in {} (`huntvault deadletter`)",
+            deadletter::path(dir).display()
+        ));
+    }
+    line
+}
+
+fn search_cmd(
+    dir: &std::path::Path,
+    catalog: &Catalog,
+    args: SearchArgs,
+) -> anyhow::Result<ExitCode> {
+    let format = Format::parse(&args.format)?;
+    let window = Narrow {
+        tables: Vec::new(),
+        since: args.since,
+        until: args.until,
+    }
+    .window()?;
+    let archive = Archive::open(dir)?;
+    let req = SearchRequest {
+        query: args.query,
+        tables: args.tables,
+        since: window.since,
+        until: window.until,
+        limit: args.limit,
+        sort: args.sort.as_deref().map(SortSpec::parse).transpose()?,
+        count_only: args.count,
+    };
+    let mut out = std::io::stdout().lock();
+    if let Some(column) = &args.count_by {
+        let counts = aggregate::count_by(&archive, catalog, &req, column, args.limit)?;
+        match format {
+            Format::Json => {
+                for b in &counts.buckets {
+                    serde_json::to_writer(
+                        &mut out,
+                        &serde_json::json!({ &counts.field: b.value, "count": b.count }),
+                    )?;
+                    writeln!(out)?;
+                }
+            }
+            _ => {
+                for b in &counts.buckets {
+                    writeln!(out, "{:>10}  {}", b.count, b.value)?;
+                }
+                if counts.other > 0 {
+                    writeln!(out, "{:>10}  (other values)", counts.other)?;
+                }
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let result = search::search(&archive, catalog, &req)?;
+    if args.count {
+        writeln!(out, "{}", result.total)?;
+    } else {
+        output::write_hits(&mut out, &result.hits, format, &args.select)?;
+        if format == Format::Table && std::io::stdout().is_terminal() {
+            writeln!(
+                out,
+                "({} of {} matching documents)",
+                result.hits.len(),
+                result.total
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate_cmd(catalog: &Catalog, args: GenerateArgs) -> anyhow::Result<ExitCode> {
+    let size = generate::parse_size(&args.size).ok_or_else(|| {
+        usage(format!(
+            "--size {:?} is not a size (try 64MiB, 1GiB)",
+            args.size
+        ))
+    })?;
+    let start = timefmt::parse_user_time(&args.start, jiff::Timestamp::now())
+        .ok_or_else(|| usage(format!("--start {:?} is not a time", args.start)))?;
+    let opts = GenerateOptions {
+        out: args.out,
+        size_bytes: size,
+        start,
+        hours: args.hours,
+        seed: args.seed,
+        tables: (!args.tables.is_empty()).then_some(args.tables),
+        duplicate_rate: args.duplicates,
+        ..GenerateOptions::default()
+    };
+    let report = generate::generate(catalog, &opts)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!(
+            "wrote {} lines ({} records, {} duplicate deliveries) in {} blobs, {:.1} MB, to {}",
+            report.lines,
+            report.records,
+            report.duplicates,
+            report.blobs.len(),
+            report.bytes as f64 / 1e6,
+            opts.out.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

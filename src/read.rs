@@ -114,7 +114,8 @@ impl Splitter {
             let partial = self.data.len() - self.line_start;
             if partial > self.max_line {
                 let offset = self.base + self.line_start as u64;
-                let head = self.data[self.line_start..self.line_start + TOO_LONG_HEAD.min(partial)].to_vec();
+                let head = self.data[self.line_start..self.line_start + TOO_LONG_HEAD.min(partial)]
+                    .to_vec();
                 self.data.truncate(self.line_start);
                 self.skipping = Some((offset, head, partial as u64));
             }
@@ -182,7 +183,10 @@ impl Splitter {
 mod tests {
     use super::*;
 
-    fn split(input: &[u8], chunk: usize, max_line: usize) -> (Vec<(u64, Vec<u8>, Option<u64>)>, u64) {
+    /// (offset, bytes, over-long length) of each line.
+    type Lines = Vec<(u64, Vec<u8>, Option<u64>)>;
+
+    fn split(input: &[u8], chunk: usize, max_line: usize) -> (Lines, u64) {
         let mut s = Splitter::new(100, 16, max_line);
         let mut batches = Vec::new();
         for c in input.chunks(chunk) {
@@ -192,7 +196,11 @@ mod tests {
         let end = batches.last().map(|b| b.end).unwrap_or(0);
         let lines = batches
             .iter()
-            .flat_map(|b| b.lines.iter().map(|l| (l.offset, b.line(l).to_vec(), l.too_long)))
+            .flat_map(|b| {
+                b.lines
+                    .iter()
+                    .map(|l| (l.offset, b.line(l).to_vec(), l.too_long))
+            })
             .collect();
         (lines, end)
     }

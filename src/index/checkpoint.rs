@@ -52,7 +52,9 @@ impl BlobProgress {
     /// Whether the listing alone proves the blob was replaced.
     pub fn replaced(&self, info: &BlobInfo) -> bool {
         info.size < self.offset
-            || (self.identity.is_some() && info.identity.is_some() && self.identity != info.identity)
+            || (self.identity.is_some()
+                && info.identity.is_some()
+                && self.identity != info.identity)
     }
 }
 

@@ -38,7 +38,10 @@ impl DeadLetter {
     pub fn new(blob: &str, offset: u64, reason: String, bytes: &[u8]) -> Self {
         let (line, line_hex) = match std::str::from_utf8(bytes) {
             Ok(s) => (Some(s.to_string()), None),
-            Err(_) => (None, Some(bytes.iter().map(|b| format!("{b:02x}")).collect())),
+            Err(_) => (
+                None,
+                Some(bytes.iter().map(|b| format!("{b:02x}")).collect()),
+            ),
         };
         DeadLetter {
             opstamp: 0,

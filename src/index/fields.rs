@@ -27,12 +27,14 @@
 
 use std::collections::BTreeMap;
 
+use tantivy::Index;
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FAST, Field, FieldType, INDEXED, IndexRecordOption,
     JsonObjectOptions, NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
-use tantivy::Index;
+use tantivy::tokenizer::{
+    LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+};
 
 use crate::error::{Error, Result};
 use crate::schema::{Catalog, Kind};
@@ -127,7 +129,10 @@ pub fn build_schema(catalog: &Catalog) -> Schema {
     for (name, kind) in catalog.fields() {
         match kind {
             Kind::Text => {
-                b.add_text_field(name, TextOptions::default().set_indexing_options(text_indexing()));
+                b.add_text_field(
+                    name,
+                    TextOptions::default().set_indexing_options(text_indexing()),
+                );
             }
             Kind::Keyword => {
                 b.add_text_field(name, keyword_options());
@@ -230,6 +235,9 @@ mod tests {
             }
         }
         assert_eq!(fields.column("time").map(|c| c.1), Some(Kind::Date));
-        assert_eq!(fields.column("_TimeReceivedBySvc").map(|c| c.1), Some(Kind::Date));
+        assert_eq!(
+            fields.column("_TimeReceivedBySvc").map(|c| c.1),
+            Some(Kind::Date)
+        );
     }
 }

@@ -125,7 +125,11 @@ impl Archive {
                 let holder = holder.trim();
                 return Err(Error::Locked {
                     path: self.dir.clone(),
-                    holder: if holder.is_empty() { "unknown process".into() } else { holder.into() },
+                    holder: if holder.is_empty() {
+                        "unknown process".into()
+                    } else {
+                        holder.into()
+                    },
                 });
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
@@ -133,10 +137,13 @@ impl Archive {
         let holder = format!(
             "pid {} since {}",
             std::process::id(),
-            jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or(jiff::Timestamp::now())
+            jiff::Timestamp::now()
+                .round(jiff::Unit::Second)
+                .unwrap_or(jiff::Timestamp::now())
         );
         file.set_len(0).map_err(|e| Error::io(&path, e))?;
-        file.write_all(holder.as_bytes()).map_err(|e| Error::io(&path, e))?;
+        file.write_all(holder.as_bytes())
+            .map_err(|e| Error::io(&path, e))?;
         Ok(WriterLock { _file: file })
     }
 

@@ -200,7 +200,9 @@ pub async fn run(
             let reader: IndexReader = Clone::clone(&reader);
             let generation = generation.clone();
             let fields = archive.fields.clone();
-            std::thread::spawn(move || decode_worker(&rx, &tx, &decoder, &reader, &generation, &fields))
+            std::thread::spawn(move || {
+                decode_worker(&rx, &tx, &decoder, &reader, &generation, &fields)
+            })
         })
         .collect();
     drop(done_tx);
@@ -343,7 +345,12 @@ async fn read_blob(
 ) -> Result<()> {
     let closed = || Error::Index("the indexing pipeline stopped".into());
     let mut stream = source
-        .read(&task.info.container, &task.info.name, task.start, Some(task.info.size))
+        .read(
+            &task.info.container,
+            &task.info.name,
+            task.start,
+            Some(task.info.size),
+        )
         .await?;
     let mut splitter = Splitter::new(task.start, BATCH_BYTES, MAX_LINE);
     let mut head = (task.start == 0).then(Vec::new);
@@ -394,11 +401,16 @@ fn decode_worker(
         let task = &work.task;
         let mut records = Vec::new();
         let mut bad = Vec::new();
-        let start = work.batch.lines.first().map_or(work.batch.end, |l| l.offset);
+        let start = work
+            .batch
+            .lines
+            .first()
+            .map_or(work.batch.end, |l| l.offset);
         for line in &work.batch.lines {
             let bytes = work.batch.line(line);
             if let Some(len) = line.too_long {
-                let reason = format!("line of {len} bytes is longer than the {MAX_LINE}-byte limit");
+                let reason =
+                    format!("line of {len} bytes is longer than the {MAX_LINE}-byte limit");
                 bad.push(DeadLetter::new(&task.key, line.offset, reason, bytes));
                 continue;
             }

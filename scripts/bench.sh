@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Indexing and query benchmark on a generated export.
+#
+#   scripts/bench.sh [SIZE] [WORKDIR]      SIZE default 1GiB; WORKDIR default a temp dir
+#
+# Generates an export of SIZE, indexes it from scratch, re-runs the index
+# (nothing new: a no-op), then times typical searches (median of 20 runs of
+# the real binary, process start included). Prints MB/s, docs/s, index size
+# as a share of the raw bytes, peak RSS, and query latencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZE="${1:-1GiB}"
+WORK="${2:-$(mktemp -d)}"
+RUNS=20
+BIN=target/release/huntvault
+
+cargo build --release --locked --quiet
+mkdir -p "$WORK"
+EXPORT="$WORK/export"
+INDEX="$WORK/index"
+rm -rf "$INDEX"
+
+if [ ! -d "$EXPORT" ]; then
+  echo "generating $SIZE into $EXPORT ..."
+  "$BIN" generate --out "$EXPORT" --size "$SIZE" --hours 48 --seed 1 >/dev/null
+fi
+RAW_BYTES=$(du -sb "$EXPORT" | cut -f1)
+
+# Peak RSS (KiB) and wall seconds of a command, via GNU time when present,
+# else /proc polling.
+measure() {
+  local out="$1"; shift
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "%e %M" -o "$out.time" "$@" > "$out"
+  else
+    local start end peak=0 pid
+    start=$(date +%s.%N)
+    "$@" > "$out" & pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+      rss=$(awk '/VmHWM/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+      [ "${rss:-0}" -gt "$peak" ] && peak=$rss
+      sleep 0.05
+    done
+    wait "$pid"
+    end=$(date +%s.%N)
+    echo "$(echo "$end - $start" | bc) $peak" > "$out.time"
+  fi
+}
+
+echo "indexing $(numfmt --to=iec "$RAW_BYTES") from scratch ..."
+measure "$WORK/first.json" "$BIN" index --index "$INDEX" --source "$EXPORT" --json-summary
+read -r SECS RSS < "$WORK/first.json.time"
+DOCS=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["docs_added"])' "$WORK/first.json")
+measure "$WORK/second.json" "$BIN" index --index "$INDEX" --source "$EXPORT" --json-summary
+read -r NOOP_SECS NOOP_RSS < "$WORK/second.json.time"
+INDEX_BYTES=$(du -sb "$INDEX" | cut -f1)
+
+median_ms() {
+  local times=()
+  for _ in $(seq "$RUNS"); do
+    local s e
+    s=$(date +%s%N)
+    "$@" > /dev/null
+    e=$(date +%s%N)
+    times+=($(( (e - s) / 1000 )))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END{m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m/1000}'
+}
+
+HASH=$("$BIN" search --index "$INDEX" --table DeviceProcessEvents --limit 1 --format json --select SHA256 '*' \
+  | python3 -c 'import json,sys;print(json.loads(sys.stdin.readline())["SHA256"])')
+DEVICE=$("$BIN" search --index "$INDEX" --table DeviceProcessEvents --limit 1 --format json --select DeviceName '*' \
+  | python3 -c 'import json,sys;print(json.loads(sys.stdin.readline())["DeviceName"])')
+
+Q_HASH=$(median_ms "$BIN" search --index "$INDEX" --count "SHA256:$HASH")
+Q_FILTER=$(median_ms "$BIN" search --index "$INDEX" --limit 100 \
+  --since 2026-01-01T06:00:00Z --until 2026-01-02T06:00:00Z "DeviceName:$DEVICE AND ActionType:ProcessCreated")
+Q_PHRASE=$(median_ms "$BIN" search --index "$INDEX" --limit 100 'ProcessCommandLine:"-urlcache -split"')
+Q_COUNT_BY=$(median_ms "$BIN" search --index "$INDEX" --count-by DeviceName --table DeviceProcessEvents '*')
+
+python3 - "$RAW_BYTES" "$SECS" "$RSS" "$DOCS" "$NOOP_SECS" "$INDEX_BYTES" "$Q_HASH" "$Q_FILTER" "$Q_PHRASE" "$Q_COUNT_BY" <<'PY'
+import sys
+raw, secs, rss, docs, noop, idx, qh, qf, qp, qc = sys.argv[1:]
+raw, secs, rss, docs, noop, idx = int(raw), float(secs), int(rss), int(docs), float(noop), int(idx)
+print(f"export            {raw/1e6:10.1f} MB, {docs} documents")
+print(f"index (scratch)   {secs:10.1f} s   {raw/1e6/secs:8.1f} MB/s   {docs/secs:10.0f} docs/s   peak RSS {rss/1024:.0f} MiB")
+print(f"index (no-op)     {noop:10.2f} s")
+print(f"index size        {idx/1e6:10.1f} MB = {100*idx/raw:.0f}% of raw")
+print(f"query medians of 20 runs (ms, process start included):")
+print(f"  exact hash lookup                      {qh:>8}")
+print(f"  device + action type + time range      {qf:>8}")
+print(f"  phrase in command lines                {qp:>8}")
+print(f"  count by device                        {qc:>8}")
+PY

@@ -1,0 +1,15 @@
+//! The query side of the archive.
+//!
+//! - [`search`]: compiles a Lucene-style query string into a tantivy query
+//!   (using the index's field model, [`crate::index::fields`]), runs it with
+//!   the caller's filters (tables, time window), sorts and reads the hits.
+//! - [`aggregate`]: counts matching documents by a column's values.
+//! - [`output`]: prints hits as an aligned table, JSON Lines, CSV, or the
+//!   original records byte for byte.
+
+pub mod aggregate;
+pub mod output;
+pub mod search;
+
+pub use output::{Format, write_hits};
+pub use search::{Hit, SearchRequest, SearchResult, SortOrder, SortSpec, compile, search};

@@ -1,0 +1,295 @@
+//! Indexing generated and hand-made exports through the real binary:
+//! counts, re-runs, appends, partial lines, replaced blobs, bad lines.
+
+mod common;
+
+use common::{Scratch, append, process_line};
+use serde_json::Value;
+
+fn generate(s: &Scratch, size: &str, hours: &str, seed: &str) -> Value {
+    let export = s.export();
+    let out = s.ok(&[
+        "generate",
+        "--out",
+        export.to_str().unwrap(),
+        "--size",
+        size,
+        "--hours",
+        hours,
+        "--seed",
+        seed,
+        "--json",
+    ]);
+    serde_json::from_str(&out).expect("generate report")
+}
+
+#[test]
+fn generated_export_counts_are_exact_and_a_rerun_adds_nothing() {
+    let s = Scratch::new();
+    let report = generate(&s, "6MiB", "6", "7");
+    let records = report["records"].as_u64().unwrap();
+    let duplicates = report["duplicates"].as_u64().unwrap();
+    assert!(
+        duplicates > 0,
+        "the generator writes Azure-style duplicates"
+    );
+
+    let first = s.index_export(&[]);
+    assert_eq!(first["docs_added"].as_u64().unwrap(), records, "{first}");
+    assert_eq!(first["duplicates"].as_u64().unwrap(), duplicates, "{first}");
+    assert_eq!(first["lines"], report["lines"]);
+    assert_eq!(first["bad_lines"], 0);
+    assert_eq!(s.count("*", &[]), records);
+
+    let second = s.index_export(&[]);
+    assert_eq!(second["docs_added"], 0, "{second}");
+    assert_eq!(second["bytes_read"], 0, "{second}");
+    assert_eq!(second["blobs_read"], 0, "{second}");
+    assert_eq!(second["blobs_unchanged"], first["blobs_listed"]);
+    assert_eq!(s.count("*", &[]), records);
+
+    // Per-table counts add up to the generator's.
+    for blob in report["blobs"].as_array().unwrap().iter().take(3) {
+        let table = blob["table"].as_str().unwrap();
+        let expected: u64 = report["blobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["table"] == table)
+            .map(|b| b["records"].as_u64().unwrap())
+            .sum();
+        // Duplicates may cross blobs of a table but never tables.
+        assert_eq!(s.count("*", &["--table", table]), expected, "{table}");
+    }
+}
+
+#[test]
+fn appended_lines_and_a_completed_partial_line_are_indexed_once() {
+    let s = Scratch::new();
+    let blob = s.blob("DeviceProcessEvents", 2026, 3, 1, 10);
+    for n in 0..5 {
+        append(
+            &blob,
+            format!(
+                "{}\r\n",
+                process_line(n, "wks-1", "2026-03-01T10:00:01.1234567Z")
+            )
+            .as_bytes(),
+        );
+    }
+    assert_eq!(s.index_export(&[])["docs_added"], 5);
+
+    // Three more complete lines, and half of a fourth.
+    for n in 5..8 {
+        append(
+            &blob,
+            format!("{}\r\n", process_line(n, "wks-2", "2026-03-01T10:20:00Z")).as_bytes(),
+        );
+    }
+    let last = process_line(8, "wks-3", "2026-03-01T10:30:00Z");
+    let (head, tail) = last.split_at(last.len() / 2);
+    append(&blob, head.as_bytes());
+    let run = s.index_export(&[]);
+    assert_eq!(run["docs_added"], 3, "{run}");
+    assert_eq!(run["bad_lines"], 0, "a partial line is not bad: it waits");
+    assert_eq!(s.count("DeviceName:wks-3", &[]), 0);
+
+    // Unchanged: nothing read.
+    let idle = s.index_export(&[]);
+    assert_eq!(idle["bytes_read"], 0, "{idle}");
+
+    append(&blob, format!("{tail}\r\n").as_bytes());
+    let run = s.index_export(&[]);
+    assert_eq!(run["docs_added"], 1, "{run}");
+    assert_eq!(s.count("DeviceName:wks-3", &[]), 1);
+    assert_eq!(s.count("*", &[]), 9);
+}
+
+#[test]
+fn a_replaced_blob_is_reindexed_without_leftovers() {
+    let s = Scratch::new();
+    let blob = s.blob("DeviceProcessEvents", 2026, 3, 1, 11);
+    let other = s.blob("DeviceProcessEvents", 2026, 3, 1, 12);
+    for n in 0..6 {
+        append(
+            &blob,
+            format!("{}\r\n", process_line(n, "old", "2026-03-01T11:00:00Z")).as_bytes(),
+        );
+    }
+    append(
+        &other,
+        format!("{}\r\n", process_line(100, "keep", "2026-03-01T12:00:00Z")).as_bytes(),
+    );
+    assert_eq!(s.index_export(&[])["docs_added"], 7);
+
+    // Replaced by a new file (new inode), longer than before.
+    let tmp = blob.with_extension("tmp");
+    for n in 200..210 {
+        append(
+            &tmp,
+            format!("{}\r\n", process_line(n, "new", "2026-03-01T11:30:00Z")).as_bytes(),
+        );
+    }
+    std::fs::rename(&tmp, &blob).unwrap();
+    let run = s.index_export(&[]);
+    assert_eq!(run["blobs_replaced"], 1, "{run}");
+    assert_eq!(run["docs_added"], 10, "{run}");
+    assert_eq!(s.count("DeviceName:old", &[]), 0);
+    assert_eq!(s.count("DeviceName:new", &[]), 10);
+    assert_eq!(s.count("DeviceName:keep", &[]), 1);
+
+    // Rewritten in place (same inode), same length, different content.
+    let content = std::fs::read_to_string(&blob)
+        .unwrap()
+        .replace("\"new\"", "\"neu\"");
+    std::fs::write(&blob, content).unwrap();
+    let run = s.index_export(&[]);
+    assert_eq!(run["blobs_replaced"], 1, "{run}");
+    assert_eq!(s.count("DeviceName:new", &[]), 0);
+    assert_eq!(s.count("DeviceName:neu", &[]), 10);
+    assert_eq!(s.count("*", &[]), 11);
+}
+
+#[test]
+fn bad_lines_are_dead_lettered_and_counted_while_good_ones_index() {
+    let s = Scratch::new();
+    let blob = s.blob("DeviceProcessEvents", 2026, 3, 2, 0);
+    let good = |n| format!("{}\r\n", process_line(n, "wks-9", "2026-03-02T00:00:00Z"));
+    let mut bytes = Vec::new();
+    bytes.extend(b"\xEF\xBB\xBF");
+    bytes.extend(good(1).as_bytes());
+    bytes.extend(b"this is not json\r\n");
+    bytes.extend(good(2).as_bytes());
+    bytes.extend(
+        b"{\"time\":\"2026-03-02T00:00:00Z\",\"properties\":{\"DeviceName\":\"bad\xff\"}}\r\n",
+    );
+    bytes.extend(b"\r\n");
+    bytes.extend(b"{\"time\":\"2026-03-02T00:00:00Z\",\"properties\":{\"DeviceName\":\r\n");
+    bytes.extend(b"{\"foo\":1}\n");
+    bytes.extend(b"[1,2,3]\n");
+    bytes.extend(good(3).as_bytes());
+    append(&blob, &bytes);
+
+    let run = s.index_export(&[]);
+    assert_eq!(run["docs_added"], 3, "{run}");
+    assert_eq!(run["bad_lines"], 5, "{run}");
+    assert_eq!(s.count("DeviceName:wks-9", &[]), 3);
+
+    let log = s.ok(&["deadletter"]);
+    let entries: Vec<Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(entries.len(), 5);
+    let offsets: Vec<u64> = entries
+        .iter()
+        .map(|e| e["offset"].as_u64().unwrap())
+        .collect();
+    let mut expected = Vec::new();
+    let mut at = 3 + good(1).len();
+    expected.push(at as u64);
+    at += "this is not json\r\n".len() + good(2).len();
+    expected.push(at as u64);
+    assert_eq!(&offsets[..2], &expected[..]);
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["blob"].as_str().unwrap().ends_with("PT1H.json"))
+    );
+    assert!(
+        entries[1]["reason"].as_str().unwrap().contains("UTF-8"),
+        "{}",
+        entries[1]
+    );
+    assert!(entries[1]["line_hex"].is_string());
+    assert!(
+        entries[2]["reason"].as_str().unwrap().contains("truncated"),
+        "{}",
+        entries[2]
+    );
+
+    // A re-run neither re-reads nor re-logs them.
+    let again = s.index_export(&[]);
+    assert_eq!(again["bad_lines"], 0);
+    assert_eq!(s.ok(&["deadletter"]).lines().count(), 5);
+}
+
+#[test]
+fn crlf_and_lf_lines_and_the_records_form_give_the_same_documents() {
+    let s = Scratch::new();
+    let a = process_line(1, "wks-a", "2026-03-03T00:00:00Z");
+    let b = process_line(2, "wks-b", "2026-03-03T00:00:00Z");
+    append(
+        &s.blob("DeviceProcessEvents", 2026, 3, 3, 0),
+        format!("{a}\r\n{b}\n").as_bytes(),
+    );
+    // The same two records again, as one Event Hub `records` line: duplicates.
+    append(
+        &s.blob("DeviceProcessEvents", 2026, 3, 3, 1),
+        format!("{{\"records\":[{a},{b}]}}\r\n").as_bytes(),
+    );
+    let run = s.index_export(&[]);
+    assert_eq!(run["docs_added"], 2, "{run}");
+    assert_eq!(run["duplicates"], 2, "{run}");
+    let raw = s.ok(&["search", "*", "--format", "raw", "--sort", "ReportId:asc"]);
+    assert_eq!(raw, format!("{a}\n{b}\n"));
+}
+
+#[test]
+fn unknown_tables_columns_and_mistyped_values_are_kept_and_searchable() {
+    let s = Scratch::new();
+    let line = concat!(
+        r#"{"time":"2026-03-04T00:00:00.1234567Z","tenantId":"t","category":"AdvancedHunting-BehaviorInfo","#,
+        r#""properties":{"Timestamp":"2026-03-04T00:00:00.123Z","BehaviorId":"b-42","BrandNewColumn":"Zebra Stripe","#,
+        r#""Nested":{"Deep":{"Value":7}}},"_TimeReceivedBySvc":"2026-03-04T00:00:01.0000000","Extra":"kept"}"#
+    );
+    let mistyped = concat!(
+        r#"{"time":"2026-03-04T00:00:00Z","category":"AdvancedHunting-DeviceNetworkEvents","#,
+        r#""properties":{"Timestamp":"2026-03-04T00:00:00Z","RemotePort":"abc","RemoteIP":"-","#,
+        r#""DeviceName":"Caf\u00e9","LocalPort":"8080"}}"#
+    );
+    let dir = s
+        .export()
+        .join("insights-logs-advancedhunting-behaviorinfo/tenantId=t/y=2026/m=03/d=04/h=00/m=00");
+    append(&dir.join("PT1H.json"), format!("{line}\r\n").as_bytes());
+    append(
+        &s.blob("DeviceNetworkEvents", 2026, 3, 4, 0),
+        format!("{mistyped}\r\n").as_bytes(),
+    );
+    let run = s.index_export(&[]);
+    assert_eq!(run["docs_added"], 2, "{run}");
+    assert_eq!(s.count("BehaviorId:B-42", &[]), 1);
+    assert_eq!(s.count("BrandNewColumn:zebra", &[]), 1);
+    assert_eq!(s.count(r#"BrandNewColumn:"zebra stripe""#, &[]), 1);
+    assert_eq!(s.count("Nested.Deep.Value:7", &[]), 1);
+    assert_eq!(s.count("Extra:kept", &[]), 1);
+    assert_eq!(s.count("*", &["--table", "BehaviorInfo"]), 1);
+    assert_eq!(s.count("RemotePort:abc", &[]), 1);
+    assert_eq!(
+        s.count("LocalPort:8080", &[]),
+        1,
+        "digit strings in int columns are numbers"
+    );
+    assert_eq!(s.count("LocalPort:>=8000", &[]), 1);
+    assert_eq!(s.count("DeviceName:café", &[]), 1);
+}
+
+#[test]
+fn a_bad_query_is_a_usage_error() {
+    let s = Scratch::new();
+    append(
+        &s.blob("DeviceProcessEvents", 2026, 3, 5, 0),
+        format!("{}\n", process_line(1, "x", "2026-03-05T00:00:00Z")).as_bytes(),
+    );
+    s.index_export(&[]);
+    let out = s.run(&["search", "DeviceName:(unclosed"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!out.stderr.is_empty());
+    let none = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_huntvault"))
+        .args(["search", "*", "--index"])
+        .arg(none.path().join("nothing"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+}
