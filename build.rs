@@ -15,8 +15,16 @@ fn main() {
     let mut out = String::from("pub(crate) const EMBEDDED_SCHEMA: &[(&str, &str)] = &[\n");
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
-        let name = f.file_name().and_then(|n| n.to_str()).expect("utf-8 file name");
-        writeln!(out, "    ({name:?}, include_str!({:?})),", f.display().to_string()).expect("write");
+        let name = f
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("utf-8 file name");
+        writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            f.display().to_string()
+        )
+        .expect("write");
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("embedded_schema.rs");

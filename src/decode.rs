@@ -101,7 +101,8 @@ impl Decoder {
         let text = match std::str::from_utf8(line) {
             Ok(t) => t,
             Err(e) => {
-                out.bad.push(format!("invalid UTF-8 at byte {}", e.valid_up_to()));
+                out.bad
+                    .push(format!("invalid UTF-8 at byte {}", e.valid_up_to()));
                 return out;
             }
         };

@@ -17,7 +17,9 @@ pub enum Error {
     Schema(String),
     #[error("index: {0}")]
     Index(String),
-    #[error("the index at {path} is in use by another huntvault process ({holder}); wait for it to finish or stop it")]
+    #[error(
+        "the index at {path} is in use by another huntvault process ({holder}); wait for it to finish or stop it"
+    )]
     Locked { path: PathBuf, holder: String },
     #[error("no index at {0}: run `huntvault index` first, or point --index at an existing one")]
     NoIndex(PathBuf),

@@ -94,7 +94,10 @@ mod tests {
     fn rejects_foreign_paths() {
         assert!(parse_blob_path("resourceId=/tenants/x/y=2026/PT1H.json").is_none());
         assert!(parse_blob_path("tenantId=x/y=2026/m=13/d=01/h=00/m=00/PT1H.json").is_none());
-        assert_eq!(container_table_suffix("insights-logs-advancedhunting-"), None);
+        assert_eq!(
+            container_table_suffix("insights-logs-advancedhunting-"),
+            None
+        );
         assert_eq!(
             container_table_suffix(&container_for_table("EmailEvents")),
             Some("emailevents")

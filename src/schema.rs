@@ -112,9 +112,8 @@ impl Catalog {
                 continue;
             }
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-            let table = serde_json::from_str::<TableSchema>(&text).map_err(|e| {
-                Error::Schema(format!("{}: {e}", path.display()))
-            })?;
+            let table = serde_json::from_str::<TableSchema>(&text)
+                .map_err(|e| Error::Schema(format!("{}: {e}", path.display())))?;
             tables.push(table);
         }
         if tables.is_empty() {
@@ -224,10 +223,17 @@ mod tests {
         assert_eq!(c.fields()["AdditionalFields"], Kind::Dynamic);
         assert_eq!(c.fields()["ProcessCommandLine"], Kind::Text);
         assert_eq!(c.fields()["Timestamp"], Kind::Date);
-        assert_eq!(c.column_kind("DeviceFileEvents", "ReportId"), Some(Kind::Int));
-        assert_eq!(c.canonical_table("deviceprocessevents"), Some("DeviceProcessEvents"));
         assert_eq!(
-            c.table_for_container("insights-logs-advancedhunting-behaviorinfo").as_deref(),
+            c.column_kind("DeviceFileEvents", "ReportId"),
+            Some(Kind::Int)
+        );
+        assert_eq!(
+            c.canonical_table("deviceprocessevents"),
+            Some("DeviceProcessEvents")
+        );
+        assert_eq!(
+            c.table_for_container("insights-logs-advancedhunting-behaviorinfo")
+                .as_deref(),
             Some("behaviorinfo")
         );
     }

@@ -39,7 +39,9 @@ pub fn parse_span(s: &str) -> Option<SignedDuration> {
             continue;
         }
         let unit: String = std::iter::once(c)
-            .chain(std::iter::from_fn(|| chars.next_if(|c| c.is_ascii_alphabetic())))
+            .chain(std::iter::from_fn(|| {
+                chars.next_if(|c| c.is_ascii_alphabetic())
+            }))
             .collect();
         let n: f64 = digits.parse().ok()?;
         digits.clear();
@@ -85,7 +87,8 @@ pub fn to_tantivy(ts: Timestamp) -> tantivy::DateTime {
 
 /// Converts from tantivy's date type.
 pub fn from_tantivy(dt: tantivy::DateTime) -> Timestamp {
-    Timestamp::from_nanosecond(i128::from(dt.into_timestamp_nanos())).unwrap_or(Timestamp::UNIX_EPOCH)
+    Timestamp::from_nanosecond(i128::from(dt.into_timestamp_nanos()))
+        .unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
 #[cfg(test)]
@@ -101,7 +104,9 @@ mod tests {
         let b = parse_export_time("2026-07-18T13:01:51.2820995Z").unwrap();
         assert_eq!(b.subsec_nanosecond(), 282_099_500);
         assert_eq!(
-            parse_export_time("2024-12-04T13:33:19.801823").unwrap().subsec_nanosecond(),
+            parse_export_time("2024-12-04T13:33:19.801823")
+                .unwrap()
+                .subsec_nanosecond(),
             801_823_000
         );
         assert!(parse_export_time("Failed logon").is_none());

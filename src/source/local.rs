@@ -47,7 +47,12 @@ impl LocalSource {
             container: container.to_string(),
             name,
             size: meta.len(),
-            etag: Some(format!("{}-{}.{}", meta.len(), meta.mtime(), meta.mtime_nsec())),
+            etag: Some(format!(
+                "{}-{}.{}",
+                meta.len(),
+                meta.mtime(),
+                meta.mtime_nsec()
+            )),
             identity: Some(format!("{}:{}:{birth}", meta.dev(), meta.ino())),
         }
     }
@@ -121,9 +126,11 @@ impl Source for LocalSource {
                 if meta.is_dir() {
                     listing.prefixes.push(format!("{prefix}{name}/"));
                 } else if meta.is_file() {
-                    listing
-                        .blobs
-                        .push(Self::blob_info(&container, format!("{prefix}{name}"), &meta));
+                    listing.blobs.push(Self::blob_info(
+                        &container,
+                        format!("{prefix}{name}"),
+                        &meta,
+                    ));
                 }
             }
             Ok(listing)

@@ -55,6 +55,11 @@ pub trait Source: Send + Sync {
     async fn list(&self, container: &str, prefix: &str, delimited: bool) -> Result<Listing>;
 
     /// Reads bytes `start..end` (to the end of the blob when `end` is `None`).
-    async fn read(&self, container: &str, blob: &str, start: u64, end: Option<u64>)
-    -> Result<ByteStream>;
+    async fn read(
+        &self,
+        container: &str,
+        blob: &str,
+        start: u64,
+        end: Option<u64>,
+    ) -> Result<ByteStream>;
 }
