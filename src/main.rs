@@ -342,7 +342,8 @@ fn search_cmd(
     };
     let mut out = std::io::stdout().lock();
     if let Some(column) = &args.count_by {
-        let counts = aggregate::count_by(&archive, catalog, &req, column, args.limit)?;
+        let counts = aggregate::count_by(&archive, catalog, &req, column, args.limit)
+            .map_err(|e| point_at(e, &req.query))?;
         match format {
             Format::Json => {
                 for b in &counts.buckets {
@@ -364,7 +365,7 @@ fn search_cmd(
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let result = search::search(&archive, catalog, &req)?;
+    let result = search::search(&archive, catalog, &req).map_err(|e| point_at(e, &req.query))?;
     if args.count {
         writeln!(out, "{}", result.total)?;
     } else {
@@ -379,6 +380,31 @@ fn search_cmd(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A query error with the query shown and a caret under the place it names.
+fn point_at(e: Error, query: &str) -> Error {
+    let Error::Query {
+        message,
+        position: Some(pos),
+    } = e
+    else {
+        return e;
+    };
+    let pos = pos.min(query.len());
+    let line_start = query[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = query[line_start..]
+        .find('\n')
+        .map_or(query.len(), |i| line_start + i);
+    let column = query[line_start..pos].chars().count();
+    Error::Query {
+        message: format!(
+            "{message}\n  {}\n  {}^",
+            &query[line_start..line_end],
+            " ".repeat(column)
+        ),
+        position: Some(pos),
+    }
 }
 
 fn generate_cmd(catalog: &Catalog, args: GenerateArgs) -> anyhow::Result<ExitCode> {

@@ -284,7 +284,12 @@ fn a_bad_query_is_a_usage_error() {
     s.index_export(&[]);
     let out = s.run(&["search", "DeviceName:(unclosed"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(!out.stderr.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not closed"), "{err}");
+    assert!(
+        err.contains("DeviceName:(unclosed\n") && err.contains('^'),
+        "points at it: {err}"
+    );
     let none = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_huntvault"))
         .args(["search", "*", "--index"])
@@ -292,4 +297,45 @@ fn a_bad_query_is_a_usage_error() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(4));
+}
+
+#[test]
+fn tables_and_the_time_window_prune_by_partition_path() {
+    let s = Scratch::new();
+    let mut n = 0;
+    for table in ["DeviceProcessEvents", "DeviceFileEvents"] {
+        for day in 1..=3u8 {
+            for hour in [0u8, 23] {
+                n += 1;
+                let time = format!("2026-04-{day:02}T{hour:02}:10:00Z");
+                let line = process_line(n, &format!("d{day}h{hour}"), &time)
+                    .replace("DeviceProcessEvents", table);
+                append(
+                    &s.blob(table, 2026, 4, day, hour),
+                    format!("{line}\r\n").as_bytes(),
+                );
+            }
+        }
+    }
+    // Partitions from 2026-04-02T00 (inclusive) to 2026-04-02T23 (exclusive).
+    let run = s.index_export(&[
+        "--tables",
+        "deviceprocessevents",
+        "--since",
+        "2026-04-02",
+        "--until",
+        "2026-04-02T23:00:00Z",
+    ]);
+    assert_eq!(run["containers"], 1, "{run}");
+    assert_eq!(run["blobs_listed"], 1, "{run}");
+    assert_eq!(run["docs_added"], 1, "{run}");
+    assert_eq!(s.count("DeviceName:d2h0", &[]), 1);
+    // containers, then container root, tenant, y=, m= folders, then one day
+    // listed flat: the other days' folders are never opened.
+    assert_eq!(run["list_calls"], 6, "{run}");
+
+    let all = s.index_export(&[]);
+    assert_eq!(all["docs_added"], 11, "{all}");
+    assert_eq!(all["blobs_unchanged"], 1, "{all}");
+    assert_eq!(all["list_calls"], 1 + 2 * (4 + 3), "{all}");
 }

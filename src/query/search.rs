@@ -1212,7 +1212,7 @@ impl Compiler<'_> {
         let own: Box<dyn Query> = match kind {
             FieldKind::Text | FieldKind::Bool => {
                 return Err(self.error(
-                    format!("ranges do not apply to {}", kind_hint(name, kind)),
+                    format!("a range cannot apply here: {}", kind_hint(name, kind)),
                     name,
                 ));
             }
