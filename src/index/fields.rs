@@ -5,7 +5,7 @@
 //! | field       | type                  | holds |
 //! |-------------|-----------------------|-------|
 //! | `_table`    | exact string, fast    | the table (`DeviceProcessEvents`) |
-//! | `_time`     | date, fast            | event time: `properties.Timestamp`, else envelope `time` |
+//! | `_time`     | date (fast field)     | event time: `properties.Timestamp`, else envelope `time` |
 //! | `_id`       | exact string          | content identity: hash of `category` + `properties` bytes |
 //! | `_blob`     | exact string, fast    | `container/blob path` the record was read from |
 //! | `_offset`   | u64, fast             | byte offset of its line in that blob |
@@ -87,11 +87,15 @@ fn keyword_options() -> TextOptions {
 fn text_indexing() -> TextFieldIndexing {
     TextFieldIndexing::default()
         .set_tokenizer(TEXT_TOKENIZER)
+        .set_fieldnorms(false)
         .set_index_option(IndexRecordOption::WithFreqsAndPositions)
 }
 
+/// Dates are fast fields only: every query on them is a range (a bare date
+/// is its day, a time its second), which tantivy answers from the fast
+/// column; indexing them would add a unique term per value for nothing.
 fn date_options() -> DateOptions {
-    DateOptions::from(INDEXED | FAST).set_precision(DateTimePrecision::Nanoseconds)
+    DateOptions::from(FAST).set_precision(DateTimePrecision::Nanoseconds)
 }
 
 fn exact_string(fast: bool) -> TextOptions {

@@ -95,7 +95,9 @@ impl Archive {
             fields::build_schema(catalog),
             tantivy::IndexSettings {
                 docstore_compression: tantivy::store::Compressor::Zstd(
-                    tantivy::store::ZstdCompressor::default(),
+                    tantivy::store::ZstdCompressor {
+                        compression_level: Some(1),
+                    },
                 ),
                 docstore_blocksize: 64 * 1024,
                 ..Default::default()
