@@ -25,6 +25,18 @@ pub enum Error {
     NoIndex(PathBuf),
     #[error("source: {0}")]
     Source(String),
+    /// The storage service refused the credentials or their permissions (401/403).
+    #[error("{0}")]
+    AccessDenied(String),
+    /// A container or blob that was expected is not there (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// The storage endpoint cannot be reached (DNS, refused connection).
+    #[error("{0}")]
+    Unreachable(String),
+    /// A time-limited credential (a SAS token) has expired.
+    #[error("{0}")]
+    Expired(String),
     #[error("query: {message}")]
     Query {
         message: String,
@@ -59,6 +71,10 @@ impl Error {
             Error::Locked { .. } => 3,
             Error::NoIndex(_) => 4,
             Error::Source(_) => 5,
+            Error::AccessDenied(_) => 6,
+            Error::NotFound(_) => 7,
+            Error::Unreachable(_) => 8,
+            Error::Expired(_) => 9,
             _ => 1,
         }
     }

@@ -17,6 +17,9 @@ use huntvault::query::aggregate;
 use huntvault::query::output::{self, Format};
 use huntvault::query::search::{self, SearchRequest, SortSpec};
 use huntvault::schema::Catalog;
+use huntvault::source::Source;
+use huntvault::source::auth::{StorageConfig, StorageFlags, load_config_file};
+use huntvault::source::azure::AzureSource;
 use huntvault::source::local::LocalSource;
 use huntvault::{Error, demo, timefmt};
 
@@ -28,7 +31,11 @@ Exit codes:
   3  the index is locked by another huntvault process
   4  no index at --index
   5  the source could not be read
-  6  the run finished, but some blobs could not be read completely";
+  6  access denied by the storage account (credentials, role or SAS permissions)
+  7  a container or blob is not there
+  8  the storage endpoint cannot be reached
+  9  the SAS token has expired
+  10 the run finished, but some blobs could not be read completely";
 
 #[derive(Parser)]
 #[command(name = "huntvault", version, about = "Index Microsoft Defender XDR Advanced Hunting exports into a lossless, searchable archive", after_help = EXIT_CODES)]
@@ -91,11 +98,86 @@ impl Narrow {
     }
 }
 
+/// Where the Azure Storage account is and how to authenticate to it. Flags
+/// win over the environment (AZURE_STORAGE_CONNECTION_STRING,
+/// AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN,
+/// AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET), which wins over
+/// the config file.
+#[derive(Args)]
+struct AzureArgs {
+    /// Storage connection string (`UseDevelopmentStorage=true`, `AccountKey=`, `SharedAccessSignature=` forms).
+    #[arg(long, conflicts_with = "source")]
+    connection_string: Option<String>,
+    /// Storage account name.
+    #[arg(long, conflicts_with = "source")]
+    account: Option<String>,
+    /// Storage account key (prefer AZURE_STORAGE_KEY or the config file: flags show in `ps`).
+    #[arg(long, conflicts_with = "source")]
+    account_key: Option<String>,
+    /// SAS token (read and list permissions).
+    #[arg(long, conflicts_with = "source")]
+    sas_token: Option<String>,
+    /// Blob service endpoint, e.g. https://ACCOUNT.blob.core.windows.net.
+    #[arg(long, conflicts_with = "source")]
+    blob_endpoint: Option<String>,
+    /// key, sas, connection-string, client-secret, managed-identity,
+    /// workload-identity, azure-cli, default (default: from what is given;
+    /// with no credential at all, the Entra ID default chain).
+    #[arg(long, conflicts_with = "source")]
+    auth_mode: Option<String>,
+    /// Config file with a [storage] table (default: ./huntvault.toml when present).
+    #[arg(long, env = "HUNTVAULT_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+/// The config file read when --config is not given and it exists.
+const DEFAULT_CONFIG: &str = "huntvault.toml";
+
+impl AzureArgs {
+    /// The Azure source these settings name.
+    fn source(self) -> anyhow::Result<AzureSource> {
+        let file = match &self.config {
+            Some(p) => Some(load_config_file(p)?),
+            None if std::path::Path::new(DEFAULT_CONFIG).exists() => {
+                Some(load_config_file(std::path::Path::new(DEFAULT_CONFIG))?)
+            }
+            None => None,
+        };
+        let env = |name: &str| std::env::var(name).ok();
+        let named = [&self.connection_string, &self.account, &self.blob_endpoint]
+            .iter()
+            .any(|f| f.is_some())
+            || ["AZURE_STORAGE_CONNECTION_STRING", "AZURE_STORAGE_ACCOUNT"]
+                .iter()
+                .any(|v| env(v).is_some_and(|v| !v.is_empty()))
+            || file.is_some();
+        if !named {
+            return Err(usage(
+                "nothing to read: give --source DIR for a local export, or an Azure account \
+                 (--account NAME, --connection-string, AZURE_STORAGE_ACCOUNT, or huntvault.toml)"
+                    .into(),
+            ));
+        }
+        let flags = StorageFlags {
+            connection_string: self.connection_string,
+            account: self.account,
+            account_key: self.account_key,
+            sas_token: self.sas_token,
+            blob_endpoint: self.blob_endpoint,
+            auth_mode: self.auth_mode,
+        };
+        let config = StorageConfig::resolve(flags, &env, file.as_ref())?;
+        Ok(AzureSource::new(&config)?)
+    }
+}
+
 #[derive(Args)]
 struct IndexArgs {
-    /// Local directory laid out like the storage account.
+    /// Local directory laid out like the storage account (instead of an Azure account).
     #[arg(long)]
-    source: PathBuf,
+    source: Option<PathBuf>,
+    #[command(flatten)]
+    azure: AzureArgs,
     #[command(flatten)]
     narrow: Narrow,
     /// Blobs read at once.
@@ -194,6 +276,9 @@ struct DeadletterArgs {
     limit: usize,
 }
 
+/// Exit code of a run that finished with blobs it could not read completely.
+const EXIT_PARTIAL: u8 = 10;
+
 fn usage(msg: String) -> anyhow::Error {
     anyhow::Error::new(Error::Usage(msg))
 }
@@ -259,7 +344,10 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 fn index(dir: &std::path::Path, catalog: &Catalog, args: IndexArgs) -> anyhow::Result<ExitCode> {
-    let source = LocalSource::new(&args.source)?;
+    let source: Arc<dyn Source> = match &args.source {
+        Some(local) => Arc::new(LocalSource::new(local)?),
+        None => Arc::new(args.azure.source()?),
+    };
     let archive = Archive::open_or_create(dir, catalog)
         .with_context(|| format!("opening the index at {}", dir.display()))?;
     let mut opts = IndexOptions {
@@ -273,7 +361,7 @@ fn index(dir: &std::path::Path, catalog: &Catalog, args: IndexArgs) -> anyhow::R
     if let Some(t) = args.threads {
         opts.threads = t;
     }
-    let summary = runtime()?.block_on(pipeline::run(&archive, catalog, Arc::new(source), &opts))?;
+    let summary = runtime()?.block_on(pipeline::run(&archive, catalog, source, &opts))?;
     if args.json_summary {
         println!("{}", serde_json::to_string(&summary)?);
     } else if !args.quiet {
@@ -285,7 +373,7 @@ fn index(dir: &std::path::Path, catalog: &Catalog, args: IndexArgs) -> anyhow::R
     Ok(if summary.errors.is_empty() {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(6)
+        ExitCode::from(EXIT_PARTIAL)
     })
 }
 

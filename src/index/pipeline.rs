@@ -34,7 +34,7 @@ use crate::discover::{self, Discovered, Window};
 use crate::error::{Error, Result};
 use crate::read::{Batch, Splitter};
 use crate::schema::Catalog;
-use crate::source::{BlobInfo, Source};
+use crate::source::{BlobInfo, RequestStats, Source};
 
 /// Target size of a batch of lines handed to a decode worker.
 const BATCH_BYTES: usize = 1 << 20;
@@ -90,6 +90,8 @@ pub struct RunSummary {
     pub blobs_unchanged: usize,
     pub blobs_replaced: usize,
     pub list_calls: u64,
+    /// Requests made to the source during the run (listings, reads, bytes).
+    pub requests: RequestStats,
     pub bytes_read: u64,
     pub lines: u64,
     pub records: u64,
@@ -142,6 +144,7 @@ pub async fn run(
     opts: &IndexOptions,
 ) -> Result<RunSummary> {
     let started = Instant::now();
+    let requests_before = source.stats();
     let _lock = archive.lock()?;
     let committed = archive.index.load_metas()?.opstamp;
     deadletter::repair(&archive.dir, committed)?;
@@ -176,6 +179,7 @@ pub async fn run(
         summary.blobs_replaced = replaced.len();
     }
     if tasks.is_empty() {
+        summary.requests = source.stats().since(requests_before);
         summary.elapsed_secs = started.elapsed().as_secs_f64();
         return Ok(summary);
     }
@@ -267,6 +271,7 @@ pub async fn run(
     summary.duplicates = counted.duplicates;
     summary.bad_lines = counted.bad_lines;
     summary.commits += counted.commits;
+    summary.requests = source.stats().since(requests_before);
     summary.elapsed_secs = started.elapsed().as_secs_f64();
     Ok(summary)
 }

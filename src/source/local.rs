@@ -6,12 +6,14 @@
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::BytesMut;
 use futures::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use super::{BlobInfo, ByteStream, Listing, Source};
+use super::{BlobInfo, ByteStream, Listing, RequestStats, Source};
 use crate::error::{Error, Result};
 
 /// Bytes per read from a local file.
@@ -19,6 +21,9 @@ const CHUNK: usize = 1 << 20;
 
 pub struct LocalSource {
     root: PathBuf,
+    lists: AtomicU64,
+    reads: AtomicU64,
+    bytes: Arc<AtomicU64>,
 }
 
 impl LocalSource {
@@ -33,6 +38,9 @@ impl LocalSource {
         }
         Ok(LocalSource {
             root: root.to_path_buf(),
+            lists: AtomicU64::new(0),
+            reads: AtomicU64::new(0),
+            bytes: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -98,7 +106,16 @@ impl Source for LocalSource {
         format!("local directory {}", self.root.display())
     }
 
+    fn stats(&self) -> RequestStats {
+        RequestStats {
+            list_requests: self.lists.load(Ordering::Relaxed),
+            read_requests: self.reads.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        }
+    }
+
     async fn list_containers(&self, prefix: &str) -> Result<Vec<String>> {
+        self.lists.fetch_add(1, Ordering::Relaxed);
         let root = self.root.clone();
         let prefix = prefix.to_string();
         blocking(move || {
@@ -113,6 +130,7 @@ impl Source for LocalSource {
     }
 
     async fn list(&self, container: &str, prefix: &str, delimited: bool) -> Result<Listing> {
+        self.lists.fetch_add(1, Ordering::Relaxed);
         let dir = self.root.join(container).join(prefix);
         let container = container.to_string();
         let prefix = prefix.to_string();
@@ -145,6 +163,7 @@ impl Source for LocalSource {
         start: u64,
         end: Option<u64>,
     ) -> Result<ByteStream> {
+        self.reads.fetch_add(1, Ordering::Relaxed);
         let path = self.root.join(container).join(blob);
         let mut file = tokio::fs::File::open(&path)
             .await
@@ -153,23 +172,25 @@ impl Source for LocalSource {
             .await
             .map_err(|e| Error::io(&path, e))?;
         let remaining = end.map(|e| e.saturating_sub(start));
-        let state = (file, path, remaining);
-        let stream = futures::stream::unfold(state, |(mut file, path, remaining)| async move {
-            let want = remaining.map_or(CHUNK, |r| (r as usize).min(CHUNK));
-            if want == 0 {
-                return None;
-            }
-            let mut buf = BytesMut::zeroed(want);
-            match file.read(&mut buf).await {
-                Ok(0) => None,
-                Ok(n) => {
-                    buf.truncate(n);
-                    let remaining = remaining.map(|r| r - n as u64);
-                    Some((Ok(buf.freeze()), (file, path, remaining)))
+        let state = (file, path, remaining, self.bytes.clone());
+        let stream =
+            futures::stream::unfold(state, |(mut file, path, remaining, counted)| async move {
+                let want = remaining.map_or(CHUNK, |r| (r as usize).min(CHUNK));
+                if want == 0 {
+                    return None;
                 }
-                Err(e) => Some((Err(Error::io(&path, e)), (file, path, Some(0)))),
-            }
-        });
+                let mut buf = BytesMut::zeroed(want);
+                match file.read(&mut buf).await {
+                    Ok(0) => None,
+                    Ok(n) => {
+                        counted.fetch_add(n as u64, Ordering::Relaxed);
+                        buf.truncate(n);
+                        let remaining = remaining.map(|r| r - n as u64);
+                        Some((Ok(buf.freeze()), (file, path, remaining, counted)))
+                    }
+                    Err(e) => Some((Err(Error::io(&path, e)), (file, path, Some(0), counted))),
+                }
+            });
         Ok(stream.boxed())
     }
 }

@@ -1,8 +1,11 @@
 //! Where bytes come from. A [`Source`] lists containers and blobs and reads a
 //! byte range of a blob as a stream; the local directory source
-//! ([`local::LocalSource`]) and the Azure Blob source implement it, and the
+//! ([`local::LocalSource`]) and the Azure Blob source ([`azure::AzureSource`],
+//! authenticated as [`auth`] decides) implement it, and the
 //! rest of the pipeline sees only this trait.
 
+pub mod auth;
+pub mod azure;
 pub mod local;
 
 use bytes::Bytes;
@@ -38,6 +41,29 @@ pub struct Listing {
     pub blobs: Vec<BlobInfo>,
 }
 
+/// Requests a source made and bytes it delivered, for run summaries and for
+/// proving that a run with nothing new reads nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RequestStats {
+    /// Listing requests (containers or blobs, every page and retry).
+    pub list_requests: u64,
+    /// Blob read requests (every range, resume and retry).
+    pub read_requests: u64,
+    /// Blob bytes delivered to readers.
+    pub bytes: u64,
+}
+
+impl RequestStats {
+    /// What was counted between `earlier` and `self`.
+    pub fn since(self, earlier: RequestStats) -> RequestStats {
+        RequestStats {
+            list_requests: self.list_requests - earlier.list_requests,
+            read_requests: self.read_requests - earlier.read_requests,
+            bytes: self.bytes - earlier.bytes,
+        }
+    }
+}
+
 /// A stream of a blob's bytes, in order.
 pub type ByteStream = BoxStream<'static, Result<Bytes>>;
 
@@ -45,6 +71,9 @@ pub type ByteStream = BoxStream<'static, Result<Bytes>>;
 pub trait Source: Send + Sync {
     /// A description for messages: what is read, never a secret.
     fn describe(&self) -> String;
+
+    /// Requests made and bytes delivered so far.
+    fn stats(&self) -> RequestStats;
 
     /// Containers whose names start with `prefix`.
     async fn list_containers(&self, prefix: &str) -> Result<Vec<String>>;
