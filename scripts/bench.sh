@@ -76,7 +76,7 @@ DEVICE=$("$BIN" search --index "$INDEX" --table DeviceProcessEvents --limit 1 --
 Q_HASH=$(median_ms "$BIN" search --index "$INDEX" --count "SHA256:$HASH")
 Q_FILTER=$(median_ms "$BIN" search --index "$INDEX" --limit 100 \
   --since 2026-01-01T06:00:00Z --until 2026-01-02T06:00:00Z "DeviceName:$DEVICE AND ActionType:ProcessCreated")
-Q_PHRASE=$(median_ms "$BIN" search --index "$INDEX" --limit 100 'ProcessCommandLine:"-urlcache -split"')
+Q_PHRASE=$(median_ms "$BIN" search --index "$INDEX" --limit 100 'ProcessCommandLine:"sekurlsa logonpasswords"')
 Q_COUNT_BY=$(median_ms "$BIN" search --index "$INDEX" --count-by DeviceName --table DeviceProcessEvents '*')
 
 python3 - "$RAW_BYTES" "$SECS" "$RSS" "$DOCS" "$NOOP_SECS" "$INDEX_BYTES" "$Q_HASH" "$Q_FILTER" "$Q_PHRASE" "$Q_COUNT_BY" <<'PY'

@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::generate::{self, GenerateOptions};
 use crate::index::Archive;
 use crate::index::pipeline::{self, IndexOptions};
+use crate::query::aggregate;
 use crate::query::output::{self, Format};
 use crate::query::search::{self, SearchRequest};
 use crate::schema::Catalog;
@@ -22,14 +23,14 @@ const EXAMPLES: &[(&str, &str)] = &[
         r#"FileName:powershell.exe AND ProcessCommandLine:"-enc""#,
     ),
     (
-        "certutil used as a downloader",
-        r#"ProcessCommandLine:(certutil AND urlcache)"#,
+        "Credential theft: mimikatz-style command lines",
+        "ProcessCommandLine:(sekurlsa OR dcsync OR logonpasswords)",
     ),
     (
         "Outbound connections to high ports",
         "ActionType:ConnectionSuccess AND RemotePort:>=1024",
     ),
-    ("Failed logons", "ActionType:LogonFailed"),
+    ("Phishing mail", "ThreatTypes:phish AND _table:EmailEvents"),
 ];
 
 /// Runs the demo and returns what it has to say.
@@ -120,6 +121,24 @@ pub async fn run(catalog: &Catalog, export: &Path, index_dir: &Path, size: u64) 
         output::write_hits(&mut table, &result.hits, Format::Table, &[])
             .map_err(|e| crate::Error::io(index_dir, e))?;
         out.push_str(&String::from_utf8_lossy(&table));
+    }
+    let failed = SearchRequest {
+        query: "ActionType:LogonFailed".to_string(),
+        tables: Vec::new(),
+        since: None,
+        until: None,
+        limit: 5,
+        sort: None,
+        count_only: false,
+    };
+    let counts = aggregate::count_by(&archive, catalog, &failed, "AccountName", 5)?;
+    let _ = writeln!(
+        out,
+        "\nAccounts with the most failed logons\n  $ huntvault search 'ActionType:LogonFailed' --count-by AccountName --limit 5\n  {} matching documents:",
+        counts.total
+    );
+    for b in &counts.buckets {
+        let _ = writeln!(out, "  {:>8}  {}", b.count, b.value);
     }
     let _ = writeln!(
         out,
