@@ -339,3 +339,34 @@ fn tables_and_the_time_window_prune_by_partition_path() {
     assert_eq!(all["blobs_unchanged"], 1, "{all}");
     assert_eq!(all["list_calls"], 1 + 2 * (4 + 3), "{all}");
 }
+
+#[test]
+fn a_second_writer_exits_at_once_naming_the_holder() {
+    let s = Scratch::new();
+    append(
+        &s.blob("DeviceProcessEvents", 2026, 3, 6, 0),
+        format!("{}\n", process_line(1, "x", "2026-03-06T00:00:00Z")).as_bytes(),
+    );
+    s.index_export(&[]);
+    // Hold the index's writer lock as a running `index` would.
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(s.index().join("LOCK"))
+        .unwrap();
+    lock.lock().unwrap();
+    std::fs::write(
+        s.index().join("LOCK"),
+        "pid 4242 since 2026-03-06T00:00:00Z",
+    )
+    .unwrap();
+    let export = s.export();
+    let out = s.run(&["index", "--source", export.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pid 4242"), "{err}");
+    // Searching is not blocked by a writer.
+    assert_eq!(s.count("*", &[]), 1);
+    drop(lock);
+    assert_eq!(s.index_export(&[])["docs_added"], 0);
+}

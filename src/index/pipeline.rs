@@ -192,7 +192,7 @@ pub async fn run(
     let generation = Arc::new(AtomicU64::new(0));
     let decoder = Arc::new(Decoder::new(&archive.fields, catalog));
     let total_bytes: u64 = tasks.iter().map(|t| t.info.size - t.start).sum();
-    let bar = progress_bar(opts.progress, total_bytes);
+    let bar = progress_bar(opts.progress, total_bytes, summary.containers);
 
     let (work_tx, work_rx) = async_channel::bounded::<Work>(threads * 2);
     let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Decoded>(threads * 2);
@@ -229,6 +229,9 @@ pub async fn run(
             commit_interval: opts.commit_interval,
             summary: RunSummary::default(),
             bar: bar.clone(),
+            blobs_total: tasks.len(),
+            blobs_done: 0,
+            started,
         };
         std::thread::spawn(move || c.run(&done_rx).map(|()| c.summary))
     };
@@ -491,6 +494,10 @@ struct Committer {
     commit_interval: Duration,
     summary: RunSummary,
     bar: Option<ProgressBar>,
+    /// Blobs to read, and how many are done (for the progress bar).
+    blobs_total: usize,
+    blobs_done: usize,
+    started: Instant,
 }
 
 impl Committer {
@@ -569,6 +576,7 @@ impl Committer {
         entry.duplicates += dups;
         entry.bad += d.bad.len() as u64;
         if let Some(head) = d.last {
+            self.blobs_done += 1;
             entry.size = task.info.size;
             entry.etag = task.info.etag.clone();
             entry.identity = task.info.identity.clone();
@@ -587,7 +595,14 @@ impl Committer {
         self.dead.extend(d.bad);
         self.since_commit += d.bytes.max(1);
         if let Some(bar) = &self.bar {
-            bar.set_message(format!("{} docs", s.docs_added));
+            let secs = self.started.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!(
+                "{}/{} blobs, {} docs ({:.0}/s)",
+                self.blobs_done,
+                self.blobs_total,
+                s.docs_added,
+                s.docs_added as f64 / secs
+            ));
         }
         Ok(())
     }
@@ -614,14 +629,15 @@ impl Committer {
     }
 }
 
-fn progress_bar(enabled: bool, total: u64) -> Option<ProgressBar> {
+fn progress_bar(enabled: bool, total: u64, containers: usize) -> Option<ProgressBar> {
     if !enabled {
         return None;
     }
     let bar = ProgressBar::new(total);
+    bar.set_prefix(format!("{containers} containers"));
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
+            "{spinner} {prefix} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
