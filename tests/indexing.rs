@@ -370,3 +370,21 @@ fn a_second_writer_exits_at_once_naming_the_holder() {
     drop(lock);
     assert_eq!(s.index_export(&[])["docs_added"], 0);
 }
+
+#[test]
+fn a_replaced_blob_takes_its_old_bad_lines_out_of_the_dead_letter_log() {
+    let s = Scratch::new();
+    let blob = s.blob("DeviceProcessEvents", 2026, 3, 7, 0);
+    let good = format!("{}\r\n", process_line(1, "a", "2026-03-07T00:00:00Z"));
+    append(&blob, format!("{good}not json\r\n").as_bytes());
+    assert_eq!(s.index_export(&[])["bad_lines"], 1);
+    let tmp = blob.with_extension("tmp");
+    append(&tmp, format!("also not json\r\n{good}").as_bytes());
+    std::fs::rename(&tmp, &blob).unwrap();
+    let run = s.index_export(&[]);
+    assert_eq!(run["blobs_replaced"], 1, "{run}");
+    let log = s.ok(&["deadletter"]);
+    assert_eq!(log.lines().count(), 1, "{log}");
+    assert!(log.contains("also not json"), "{log}");
+    assert_eq!(s.count("*", &[]), 1);
+}

@@ -82,11 +82,25 @@ pub fn read(index_dir: &Path, committed: u64) -> Result<Vec<DeadLetter>> {
 
 /// Drops entries of commits that never landed, rewriting the log atomically.
 pub fn repair(index_dir: &Path, committed: u64) -> Result<()> {
+    rewrite(index_dir, committed, |_| true)
+}
+
+/// Drops the entries of blobs whose documents were deleted (replaced blobs
+/// are read again from their start, and log their bad lines anew).
+pub fn forget_blobs(index_dir: &Path, committed: u64, blobs: &[String]) -> Result<()> {
+    rewrite(index_dir, committed, |e| !blobs.contains(&e.blob))
+}
+
+/// Rewrites the log atomically with the landed entries that `keep` accepts.
+fn rewrite(index_dir: &Path, committed: u64, keep: impl Fn(&DeadLetter) -> bool) -> Result<()> {
     let p = path(index_dir);
     if !p.exists() {
         return Ok(());
     }
-    let keep = read(index_dir, committed)?;
+    let keep: Vec<DeadLetter> = read(index_dir, committed)?
+        .into_iter()
+        .filter(|e| keep(e))
+        .collect();
     let tmp = p.with_extension("jsonl.tmp");
     write_entries(&tmp, &keep, false)?;
     std::fs::rename(&tmp, &p).map_err(|e| Error::io(&p, e))
@@ -135,6 +149,8 @@ mod tests {
         repair(dir.path(), 4).unwrap();
         let left = read(dir.path(), 100).unwrap();
         assert_eq!(left, a);
+        forget_blobs(dir.path(), 100, &["c/b".to_string()]).unwrap();
+        assert!(read(dir.path(), 100).unwrap().is_empty());
         assert_eq!(left[0].line.as_deref(), Some("x"));
         assert_eq!(b[0].line_hex.as_deref(), Some("ff"));
     }

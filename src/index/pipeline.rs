@@ -174,7 +174,8 @@ pub async fn run(
         }
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&checkpoint.to_payload());
-        prepared.commit()?;
+        let opstamp = prepared.commit()?;
+        deadletter::forget_blobs(&archive.dir, opstamp, &replaced)?;
         summary.commits += 1;
         summary.blobs_replaced = replaced.len();
     }
