@@ -388,3 +388,45 @@ fn a_replaced_blob_takes_its_old_bad_lines_out_of_the_dead_letter_log() {
     assert!(log.contains("also not json"), "{log}");
     assert_eq!(s.count("*", &[]), 1);
 }
+
+#[test]
+fn replacing_a_blob_keeps_records_whose_other_copies_were_skipped_as_duplicates() {
+    let s = Scratch::new();
+    let record = process_line(7, "wks-r", "2026-03-08T10:00:00Z");
+    let first = s.blob("DeviceProcessEvents", 2026, 3, 8, 10);
+    let second = s.blob("DeviceProcessEvents", 2026, 3, 8, 11);
+    append(&first, format!("{record}\r\n").as_bytes());
+    s.index_export(&[]);
+    // An Azure re-delivery of the same record in the next hour: a new `time`.
+    let copy = record.replacen("2026-03-08T10:00:00Z", "2026-03-08T11:00:05Z", 1);
+    append(&second, format!("{copy}\r\n").as_bytes());
+    let run = s.index_export(&[]);
+    assert_eq!(
+        (run["docs_added"].as_u64(), run["duplicates"].as_u64()),
+        (Some(0), Some(1))
+    );
+    // The first blob is replaced by other content: the record must survive
+    // through its copy.
+    let tmp = first.with_extension("tmp");
+    append(
+        &tmp,
+        format!(
+            "{}\r\n",
+            process_line(8, "wks-other", "2026-03-08T10:30:00Z")
+        )
+        .as_bytes(),
+    );
+    std::fs::rename(&tmp, &first).unwrap();
+    let run = s.index_export(&[]);
+    assert_eq!(
+        run["blobs_replaced"], 2,
+        "the blob that skipped a copy is rebuilt: {run}"
+    );
+    assert_eq!(s.count("DeviceName:wks-r", &[]), 1);
+    assert_eq!(s.count("DeviceName:wks-other", &[]), 1);
+    assert_eq!(s.count("*", &[]), 2);
+    let raw = s.ok(&["search", "DeviceName:wks-r", "--format", "raw"]);
+    assert_eq!(raw, format!("{copy}\n"));
+    // And the next run is idle.
+    assert_eq!(s.index_export(&[])["bytes_read"], 0);
+}

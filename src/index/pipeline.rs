@@ -283,15 +283,22 @@ pub async fn run(
 /// Decides per blob: unchanged (skip), grown (read from its offset), new
 /// (read from 0) or replaced (delete, then read from 0). Blobs that changed
 /// without proof in their listing have their first bytes compared.
+///
+/// A replaced blob's documents may be the only stored copies of records
+/// whose other copies (Azure re-deliveries) were skipped as duplicates in
+/// other blobs of its table. So every blob of that table that skipped
+/// duplicates is rebuilt too, in the same run: its documents are deleted and
+/// it is read again from the start, and each record is stored once again.
 async fn plan(
     source: &dyn Source,
     checkpoint: &Checkpoint,
     found: Vec<Discovered>,
     summary: &mut RunSummary,
 ) -> Result<(Vec<ReadTask>, Vec<String>)> {
-    let mut tasks = Vec::new();
+    let mut tasks: BTreeMap<String, ReadTask> = BTreeMap::new();
     let mut replaced = Vec::new();
     let mut to_check = Vec::new();
+    let mut unchanged: HashMap<String, Discovered> = HashMap::new();
     for d in found {
         let key = d.info.key();
         let task = |start| ReadTask {
@@ -301,12 +308,16 @@ async fn plan(
             start,
         };
         match checkpoint.blobs.get(&key) {
-            None => tasks.push(task(0)),
+            None => {
+                tasks.insert(key.clone(), task(0));
+            }
             Some(p) if p.replaced(&d.info) => {
                 replaced.push(key.clone());
-                tasks.push(task(0));
+                tasks.insert(key.clone(), task(0));
             }
-            Some(p) if p.unchanged(&d.info) => summary.blobs_unchanged += 1,
+            Some(p) if p.unchanged(&d.info) => {
+                unchanged.insert(key.clone(), d);
+            }
             Some(p) => to_check.push((task(p.offset), p.clone())),
         }
     }
@@ -324,10 +335,58 @@ async fn plan(
             replaced.push(task.key.clone());
             task.start = 0;
         }
-        tasks.push(task);
+        tasks.insert(task.key.clone(), task);
     }
-    tasks.sort_by(|a, b| a.key.cmp(&b.key));
-    Ok((tasks, replaced))
+
+    let tables: HashSet<&str> = replaced
+        .iter()
+        .filter_map(|k| checkpoint.blobs.get(k).map(|p| p.table.as_str()))
+        .collect();
+    let rebuild: Vec<(String, BlobProgress)> = checkpoint
+        .blobs
+        .iter()
+        .filter(|(k, p)| {
+            tables.contains(p.table.as_str()) && p.duplicates > 0 && !replaced.contains(k)
+        })
+        .map(|(k, p)| (k.clone(), p.clone()))
+        .collect();
+    for (key, progress) in rebuild {
+        replaced.push(key.clone());
+        if let Some(task) = tasks.get_mut(&key) {
+            task.start = 0;
+            continue;
+        }
+        let task = match unchanged.remove(&key) {
+            Some(d) => ReadTask {
+                key: key.clone(),
+                info: d.info,
+                table: d.table,
+                start: 0,
+            },
+            // Outside this run's listing (window, tables): read what the
+            // checkpoint knows of it; a later run reads what it has grown.
+            None => {
+                let Some((container, name)) = key.split_once('/') else {
+                    continue;
+                };
+                ReadTask {
+                    key: key.clone(),
+                    info: BlobInfo {
+                        container: container.to_string(),
+                        name: name.to_string(),
+                        size: progress.size,
+                        etag: progress.etag.clone(),
+                        identity: progress.identity.clone(),
+                    },
+                    table: progress.table.clone(),
+                    start: 0,
+                }
+            }
+        };
+        tasks.insert(key, task);
+    }
+    summary.blobs_unchanged = unchanged.len();
+    Ok((tasks.into_values().collect(), replaced))
 }
 
 /// Whether a blob still starts with the bytes it started with when read.
