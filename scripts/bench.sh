@@ -7,6 +7,12 @@
 # (nothing new: a no-op), then times typical searches (median of 20 runs of
 # the real binary, process start included). Prints MB/s, docs/s, index size
 # as a share of the raw bytes, peak RSS, and query latencies.
+#
+# Then the same export from a storage account: starts Azurite (the Azure
+# Storage emulator, scripts/azurite.sh; stopped on exit), loads the export as
+# append blobs with `cargo run --example upload`, indexes it from there
+# (`--connection-string`) into a second index, and prints both indexing
+# throughputs side by side with their ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,10 +22,15 @@ RUNS=20
 BIN=target/release/huntvault
 
 cargo build --release --locked --quiet
+cargo build --release --locked --quiet --example upload
+UPLOAD=target/release/examples/upload
 mkdir -p "$WORK"
 EXPORT="$WORK/export"
 INDEX="$WORK/index"
-rm -rf "$INDEX"
+AZ_INDEX="$WORK/index-azurite"
+AZ_DIR="$WORK/azurite"
+rm -rf "$INDEX" "$AZ_INDEX" "$AZ_DIR"
+trap 'scripts/azurite.sh stop "$AZ_DIR" >/dev/null 2>&1 || true; rm -rf "$AZ_DIR"' EXIT
 
 if [ ! -d "$EXPORT" ]; then
   echo "generating $SIZE into $EXPORT ..."
@@ -79,10 +90,23 @@ Q_FILTER=$(median_ms "$BIN" search --index "$INDEX" --limit 100 \
 Q_PHRASE=$(median_ms "$BIN" search --index "$INDEX" --limit 100 'ProcessCommandLine:"sekurlsa logonpasswords"')
 Q_COUNT_BY=$(median_ms "$BIN" search --index "$INDEX" --count-by DeviceName --table DeviceProcessEvents '*')
 
-python3 - "$RAW_BYTES" "$SECS" "$RSS" "$DOCS" "$NOOP_SECS" "$INDEX_BYTES" "$Q_HASH" "$Q_FILTER" "$Q_PHRASE" "$Q_COUNT_BY" <<'PY'
+# The same export from a storage account (Azurite on loopback).
+echo "starting Azurite and uploading the export as append blobs ..."
+AZ_CS=$(scripts/azurite.sh start "$AZ_DIR")
+"$UPLOAD" --source "$EXPORT" --connection-string "$AZ_CS" | tail -n 1
+echo "indexing $(numfmt --to=iec "$RAW_BYTES") from Azurite from scratch ..."
+measure "$WORK/azurite.json" "$BIN" index --index "$AZ_INDEX" --connection-string "$AZ_CS" --json-summary
+read -r AZ_SECS AZ_RSS < "$WORK/azurite.json.time"
+AZ_DOCS=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["docs_added"])' "$WORK/azurite.json")
+scripts/azurite.sh stop "$AZ_DIR"
+rm -rf "$AZ_DIR"
+
+python3 - "$RAW_BYTES" "$SECS" "$RSS" "$DOCS" "$NOOP_SECS" "$INDEX_BYTES" "$Q_HASH" "$Q_FILTER" "$Q_PHRASE" "$Q_COUNT_BY" \
+  "$AZ_SECS" "$AZ_RSS" "$AZ_DOCS" <<'PY'
 import sys
-raw, secs, rss, docs, noop, idx, qh, qf, qp, qc = sys.argv[1:]
+raw, secs, rss, docs, noop, idx, qh, qf, qp, qc, az_secs, az_rss, az_docs = sys.argv[1:]
 raw, secs, rss, docs, noop, idx = int(raw), float(secs), int(rss), int(docs), float(noop), int(idx)
+az_secs, az_rss, az_docs = float(az_secs), int(az_rss), int(az_docs)
 print(f"export            {raw/1e6:10.1f} MB, {docs} documents")
 print(f"index (scratch)   {secs:10.1f} s   {raw/1e6/secs:8.1f} MB/s   {docs/secs:10.0f} docs/s   peak RSS {rss/1024:.0f} MiB")
 print(f"index (no-op)     {noop:10.2f} s")
@@ -92,4 +116,10 @@ print(f"  exact hash lookup                      {qh:>8}")
 print(f"  device + action type + time range      {qf:>8}")
 print(f"  phrase in command lines                {qp:>8}")
 print(f"  count by device                        {qc:>8}")
+print(f"index (Azurite)   {az_secs:10.1f} s   {raw/1e6/az_secs:8.1f} MB/s   {az_docs/az_secs:10.0f} docs/s   peak RSS {az_rss/1024:.0f} MiB")
+print(f"indexing throughput   local dir      Azurite   Azurite/local")
+print(f"  MB/s               {raw/1e6/secs:10.1f}   {raw/1e6/az_secs:10.1f}   {100*secs/az_secs:12.0f}%")
+print(f"  docs/s             {docs/secs:10.0f}   {az_docs/az_secs:10.0f}   {100*(az_docs/az_secs)/(docs/secs):12.0f}%")
+if az_docs != docs:
+    print(f"WARNING: {az_docs} documents from Azurite, {docs} from the local directory")
 PY
