@@ -36,7 +36,7 @@ if [ ! -d "$EXPORT" ]; then
   echo "generating $SIZE into $EXPORT ..."
   "$BIN" generate --out "$EXPORT" --size "$SIZE" --hours 48 --seed 1 >/dev/null
 fi
-RAW_BYTES=$(du -sb "$EXPORT" | cut -f1)
+RAW_BYTES=$(find "$EXPORT" -type f -printf "%s\n" | awk "{s+=\$1} END{print s}")
 
 # Peak RSS (KiB) and wall seconds of a command, via GNU time when present,
 # else /proc polling.
