@@ -430,3 +430,47 @@ fn replacing_a_blob_keeps_records_whose_other_copies_were_skipped_as_duplicates(
     // And the next run is idle.
     assert_eq!(s.index_export(&[])["bytes_read"], 0);
 }
+
+#[test]
+fn of_several_copies_the_earliest_delivery_is_kept_whatever_the_reading_order() {
+    let s = Scratch::new();
+    let first = process_line(9, "wks-d", "2026-03-09T10:00:00Z");
+    let later = first.replacen("2026-03-09T10:00:00Z", "2026-03-09T11:00:07Z", 1);
+    append(
+        &s.blob("DeviceProcessEvents", 2026, 3, 9, 10),
+        format!("{first}\r\n").as_bytes(),
+    );
+    append(
+        &s.blob("DeviceProcessEvents", 2026, 3, 9, 11),
+        format!("{later}\r\n").as_bytes(),
+    );
+    // The later delivery is indexed first ...
+    let run = s.index_export(&["--since", "2026-03-09T11:00:00Z"]);
+    assert_eq!(run["docs_added"], 1, "{run}");
+    // ... then the earlier one takes its place.
+    let run = s.index_export(&[]);
+    assert_eq!(
+        (run["docs_added"].as_u64(), run["duplicates"].as_u64()),
+        (Some(0), Some(1)),
+        "{run}"
+    );
+    assert_eq!(s.count("*", &[]), 1);
+    assert_eq!(
+        s.ok(&["search", "*", "--format", "raw"]),
+        format!("{first}\n")
+    );
+
+    // A fresh index over both agrees.
+    let fresh = Scratch::new();
+    std::fs::rename(s.export(), fresh.export()).unwrap();
+    let run = fresh.index_export(&[]);
+    assert_eq!(
+        (run["docs_added"].as_u64(), run["duplicates"].as_u64()),
+        (Some(1), Some(1)),
+        "{run}"
+    );
+    assert_eq!(
+        fresh.ok(&["search", "*", "--format", "raw"]),
+        format!("{first}\n")
+    );
+}

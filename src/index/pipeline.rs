@@ -28,7 +28,7 @@ use tantivy::{DocSet, IndexReader, IndexWriter, ReloadPolicy, Searcher, TERMINAT
 
 use super::checkpoint::{self, BlobProgress, Checkpoint, HEAD_LEN};
 use super::deadletter::{self, DeadLetter};
-use super::{Archive, Fields};
+use super::{Archive, Fields, fields};
 use crate::decode::{Decoder, LineContext, Record};
 use crate::discover::{self, Discovered, Window};
 use crate::error::{Error, Result};
@@ -108,6 +108,8 @@ pub struct RunSummary {
 /// A blob to read, from `start`.
 struct ReadTask {
     key: String,
+    /// The same key, shared by the positions of the records read from it.
+    blob: Arc<str>,
     info: BlobInfo,
     table: String,
     start: u64,
@@ -122,6 +124,21 @@ struct Work {
     last: Option<Option<(u64, u64)>>,
 }
 
+/// Where the stored copy of a record was read: blob key and line offset.
+/// Of several copies (Azure re-deliveries), the archive keeps the one with
+/// the smallest position, whatever order they were read in.
+#[derive(Debug, Clone)]
+struct Stored {
+    blob: Arc<str>,
+    offset: u64,
+}
+
+impl Stored {
+    fn precedes(&self, other: &Stored) -> bool {
+        (self.blob.as_ref(), self.offset) < (other.blob.as_ref(), other.offset)
+    }
+}
+
 /// Sent by a decode worker.
 struct Decoded {
     task: Arc<ReadTask>,
@@ -129,7 +146,9 @@ struct Decoded {
     end: u64,
     bytes: u64,
     lines: u64,
-    records: Vec<(Record, bool)>,
+    /// Each record, the offset of its line, and where the committed index
+    /// already holds a copy of it.
+    records: Vec<(Record, u64, Option<Stored>)>,
     bad: Vec<DeadLetter>,
     /// The commit generation whose index the worker checked against.
     generation: u64,
@@ -221,7 +240,7 @@ pub async fn run(
             fields: archive.fields.clone(),
             dir: archive.dir.clone(),
             checkpoint,
-            seen: VecDeque::from([(0, HashSet::new())]),
+            seen: VecDeque::from([(0, HashMap::new())]),
             pending: HashMap::new(),
             dead: Vec::new(),
             since_commit: 0,
@@ -303,6 +322,7 @@ async fn plan(
         let key = d.info.key();
         let task = |start| ReadTask {
             key: key.clone(),
+            blob: Arc::from(key.as_str()),
             info: d.info.clone(),
             table: d.table.clone(),
             start,
@@ -359,6 +379,7 @@ async fn plan(
         let task = match unchanged.remove(&key) {
             Some(d) => ReadTask {
                 key: key.clone(),
+                blob: Arc::from(key.as_str()),
                 info: d.info,
                 table: d.table,
                 start: 0,
@@ -371,6 +392,7 @@ async fn plan(
                 };
                 ReadTask {
                     key: key.clone(),
+                    blob: Arc::from(key.as_str()),
                     info: BlobInfo {
                         container: container.to_string(),
                         name: name.to_string(),
@@ -492,8 +514,8 @@ fn decode_worker(
                 bad.push(DeadLetter::new(&task.key, line.offset, reason, bytes));
             }
             for rec in decoded.records {
-                let known = id_exists(&searcher, fields, rec.id);
-                records.push((rec, known));
+                let stored = stored_copy(&searcher, fields, rec.id);
+                records.push((rec, line.offset, stored));
             }
         }
         let out = Decoded {
@@ -513,25 +535,45 @@ fn decode_worker(
     }
 }
 
-/// Whether a live document with this identity is in the searcher's index.
-fn id_exists(searcher: &Searcher, fields: &Fields, id: u128) -> bool {
-    let term = Term::from_field_text(fields.id, &format!("{id:032x}"));
-    searcher.segment_readers().iter().any(|seg| {
-        let Ok(inverted) = seg.inverted_index(fields.id) else {
-            return false;
-        };
-        let Ok(Some(mut postings)) = inverted.read_postings(&term, IndexRecordOption::Basic) else {
-            return false;
-        };
+fn id_term(fields: &Fields, id: u128) -> Term {
+    Term::from_field_text(fields.id, &format!("{id:032x}"))
+}
+
+/// Where the live document with this identity in the searcher's index was
+/// read from, if there is one.
+fn stored_copy(searcher: &Searcher, fields: &Fields, id: u128) -> Option<Stored> {
+    let term = id_term(fields, id);
+    searcher.segment_readers().iter().find_map(|seg| {
+        let inverted = seg.inverted_index(fields.id).ok()?;
+        let mut postings = inverted
+            .read_postings(&term, IndexRecordOption::Basic)
+            .ok()??;
         let alive = seg.alive_bitset();
         let mut doc = postings.doc();
-        while doc != TERMINATED {
-            if alive.is_none_or(|a| a.is_alive(doc)) {
-                return true;
-            }
+        while doc != TERMINATED && !alive.is_none_or(|a| a.is_alive(doc)) {
             doc = postings.advance();
         }
-        false
+        if doc == TERMINATED {
+            return None;
+        }
+        let fast = seg.fast_fields();
+        let mut blob = String::new();
+        if let Ok(Some(col)) = fast.str(fields::BLOB)
+            && let Some(ord) = col.term_ords(doc).next()
+        {
+            // An unreadable column leaves the position empty: it then sorts
+            // first, and the stored copy is kept.
+            let _ = col.ord_to_str(ord, &mut blob);
+        }
+        let offset = fast
+            .u64(fields::OFFSET)
+            .ok()
+            .and_then(|c| c.first(doc))
+            .unwrap_or(0);
+        Some(Stored {
+            blob: Arc::from(blob),
+            offset,
+        })
     })
 }
 
@@ -544,7 +586,7 @@ struct Committer {
     dir: std::path::PathBuf,
     checkpoint: Checkpoint,
     /// Identities added per commit generation (newest last).
-    seen: VecDeque<(u64, HashSet<u128>)>,
+    seen: VecDeque<(u64, HashMap<u128, Stored>)>,
     /// Per blob: the next batch expected and batches that came early.
     pending: HashMap<String, (u64, BTreeMap<u64, Decoded>)>,
     dead: Vec<DeadLetter>,
@@ -588,12 +630,14 @@ impl Committer {
         Ok(())
     }
 
-    /// Whether an identity was added in this run by a generation the
-    /// worker's index did not include.
-    fn seen_since(&self, id: u128, generation: u64) -> bool {
+    /// Where a record was stored in this run by a generation the worker's
+    /// index did not include (the newest such position).
+    fn seen_since(&self, id: u128, generation: u64) -> Option<&Stored> {
         self.seen
             .iter()
-            .any(|(g, ids)| *g >= generation && ids.contains(&id))
+            .rev()
+            .take_while(|(g, _)| *g >= generation)
+            .find_map(|(_, ids)| ids.get(&id))
     }
 
     fn apply(&mut self, d: Decoded) -> Result<()> {
@@ -603,19 +647,36 @@ impl Committer {
         let searcher = stale.then(|| self.reader.searcher());
         let mut docs = 0;
         let mut dups = 0;
+        // Blobs whose stored copy of a record gave way to an earlier copy.
+        let mut superseded: Vec<Arc<str>> = Vec::new();
         let records = d.records.len() as u64;
-        for (rec, known) in d.records {
-            let known = known
-                || self.seen_since(rec.id, d.generation)
-                || searcher
-                    .as_ref()
-                    .is_some_and(|s| id_exists(s, &self.fields, rec.id));
-            if known {
-                dups += 1;
-                continue;
+        for (rec, offset, found) in d.records {
+            let stored = self
+                .seen_since(rec.id, d.generation)
+                .cloned()
+                .or(found)
+                .or_else(|| {
+                    searcher
+                        .as_ref()
+                        .and_then(|s| stored_copy(s, &self.fields, rec.id))
+                });
+            let here = Stored {
+                blob: task.blob.clone(),
+                offset,
+            };
+            match stored {
+                Some(s) if !here.precedes(&s) => {
+                    dups += 1;
+                    continue;
+                }
+                Some(s) => {
+                    self.writer.delete_term(id_term(&self.fields, rec.id));
+                    superseded.push(s.blob);
+                }
+                None => {}
             }
             if let Some((_, ids)) = self.seen.back_mut() {
-                ids.insert(rec.id);
+                ids.insert(rec.id, here);
             }
             self.writer.add_document(rec.doc)?;
             docs += 1;
@@ -645,12 +706,19 @@ impl Committer {
                 entry.head_len = len;
             }
         }
+        for blob in &superseded {
+            if let Some(p) = self.checkpoint.blobs.get_mut(blob.as_ref()) {
+                p.docs = p.docs.saturating_sub(1);
+                p.duplicates += 1;
+            }
+        }
+        let swaps = superseded.len() as u64;
         let s = &mut self.summary;
         s.bytes_read += d.bytes;
         s.lines += d.lines;
         s.records += records;
-        s.docs_added += docs;
-        s.duplicates += dups;
+        s.docs_added += docs - swaps;
+        s.duplicates += dups + swaps;
         s.bad_lines += d.bad.len() as u64;
         self.dead.extend(d.bad);
         self.since_commit += d.bytes.max(1);
@@ -678,7 +746,7 @@ impl Committer {
         self.dead.clear();
         self.reader.reload()?;
         let next = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        self.seen.push_back((next, HashSet::new()));
+        self.seen.push_back((next, HashMap::new()));
         while self.seen.len() > KEPT_GENERATIONS {
             self.seen.pop_front();
         }
