@@ -12,12 +12,14 @@
 //! containers of its own prefix, unique to the run, so the tests run in
 //! parallel on one emulator, and again on the same one.
 
+#[path = "common/azurite.rs"]
+mod azurite;
+
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use azure_core::http::RequestContent;
 use futures::StreamExt;
 use huntvault::Error;
 use huntvault::source::RequestStats;
@@ -101,20 +103,7 @@ async fn append_blob(source: &AzureSource, container: &str, blob: &str, blocks: 
 }
 
 async fn append(source: &AzureSource, container: &str, blob: &str, blocks: &[&[u8]]) {
-    let client = source
-        .client()
-        .blob_client(container, blob)
-        .append_blob_client();
-    for block in blocks {
-        client
-            .append_block(
-                RequestContent::from(block.to_vec()),
-                block.len() as u64,
-                None,
-            )
-            .await
-            .expect("append block");
-    }
+    azurite::append_blocks(source, container, blob, blocks).await;
 }
 
 async fn read_all(

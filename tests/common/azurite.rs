@@ -208,12 +208,12 @@ impl Account {
             .create(None)
             .await
             .unwrap_or_else(|e| panic!("creating {container}/{blob}: {e}"));
-        append_with(source, container, blob, blocks).await;
+        append_blocks(source, container, blob, blocks).await;
     }
 
     /// Appends each block, as one Append Block request each.
     pub async fn append(&self, container: &str, blob: &str, blocks: &[&[u8]]) {
-        append_with(self.source(), container, blob, blocks).await;
+        append_blocks(self.source(), container, blob, blocks).await;
     }
 
     pub async fn delete_blob(&self, container: &str, blob: &str) {
@@ -226,7 +226,8 @@ impl Account {
     }
 }
 
-async fn append_with(source: &AzureSource, container: &str, blob: &str, blocks: &[&[u8]]) {
+/// Appends blocks to an existing append blob.
+pub async fn append_blocks(source: &AzureSource, container: &str, blob: &str, blocks: &[&[u8]]) {
     let client = source
         .client()
         .blob_client(container, blob)
