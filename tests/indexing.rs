@@ -233,6 +233,25 @@ fn crlf_and_lf_lines_and_the_records_form_give_the_same_documents() {
     assert_eq!(run["duplicates"], 2, "{run}");
     let raw = s.ok(&["search", "*", "--format", "raw", "--sort", "ReportId:asc"]);
     assert_eq!(raw, format!("{a}\n{b}\n"));
+    // Where each was read: the earliest delivery, the first blob.
+    let at = s.ok(&[
+        "search",
+        "*",
+        "--format",
+        "json",
+        "--sort",
+        "ReportId:asc",
+        "--select",
+        "_blob,_offset",
+    ]);
+    let blob = "insights-logs-advancedhunting-deviceprocessevents/tenantId=4b8c18bd-2f9f-4227-af55-9f1061cf9c32/y=2026/m=03/d=03/h=00/m=00/PT1H.json";
+    assert_eq!(
+        at,
+        format!(
+            "{{\"_blob\":\"{blob}\",\"_offset\":0}}\n{{\"_blob\":\"{blob}\",\"_offset\":{}}}\n",
+            a.len() + 2
+        )
+    );
 }
 
 #[test]

@@ -328,6 +328,9 @@ struct Record<'a> {
     time: Option<String>,
     /// `properties` members, then the other envelope members (first wins).
     members: Members<'a>,
+    /// Where the record was read: `container/blob` and its line's offset.
+    blob: &'a str,
+    offset: u64,
     /// The original text, when it is not a JSON object.
     unparsed: Option<&'a str>,
 }
@@ -337,6 +340,8 @@ impl<'a> Record<'a> {
         let mut record = Record {
             table: &hit.table,
             time: hit.time.map(|t| t.to_string()),
+            blob: &hit.blob,
+            offset: hit.offset,
             members: Members(Vec::new()),
             unparsed: None,
         };
@@ -378,10 +383,15 @@ impl<'a> Record<'a> {
         cells
     }
 
-    /// One column: `_table`, `_time`, a member, or a dotted path into one.
+    /// One column: `_table`, `_time`, `_blob`, `_offset`, a member, or a
+    /// dotted path into one.
     fn get(&self, name: &str) -> Cell<'_> {
         match name {
             "_table" => Cell::Text(self.table),
+            "_blob" => Cell::Text(self.blob),
+            "_offset" => {
+                RawValue::from_string(self.offset.to_string()).map_or(Cell::Missing, Cell::Found)
+            }
             "_time" => self.time.as_deref().map_or(Cell::Missing, Cell::Text),
             "_raw" if self.unparsed.is_some() => self.unparsed.map_or(Cell::Missing, Cell::Text),
             _ => match self.members.get(name) {
