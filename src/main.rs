@@ -134,7 +134,8 @@ struct AzureArgs {
 const DEFAULT_CONFIG: &str = "huntvault.toml";
 
 impl AzureArgs {
-    /// The Azure source these settings name.
+    /// The Azure source these settings name (the resolver refuses settings
+    /// that name no account).
     fn source(self) -> anyhow::Result<AzureSource> {
         let file = match &self.config {
             Some(p) => Some(load_config_file(p)?),
@@ -144,20 +145,6 @@ impl AzureArgs {
             None => None,
         };
         let env = |name: &str| std::env::var(name).ok();
-        let named = [&self.connection_string, &self.account, &self.blob_endpoint]
-            .iter()
-            .any(|f| f.is_some())
-            || ["AZURE_STORAGE_CONNECTION_STRING", "AZURE_STORAGE_ACCOUNT"]
-                .iter()
-                .any(|v| env(v).is_some_and(|v| !v.is_empty()))
-            || file.is_some();
-        if !named {
-            return Err(usage(
-                "nothing to read: give --source DIR for a local export, or an Azure account \
-                 (--account NAME, --connection-string, AZURE_STORAGE_ACCOUNT, or huntvault.toml)"
-                    .into(),
-            ));
-        }
         let flags = StorageFlags {
             connection_string: self.connection_string,
             account: self.account,

@@ -584,7 +584,8 @@ impl StorageConfig {
                 return Err(Error::Usage(
                     "no storage account: give --account NAME, --blob-endpoint URL or \
                      --connection-string (or AZURE_STORAGE_ACCOUNT / \
-                     AZURE_STORAGE_CONNECTION_STRING, or the [storage] table of the config file)"
+                     AZURE_STORAGE_CONNECTION_STRING, or the [storage] table of the config file); \
+                     a local export is read with --source DIR"
                         .into(),
                 ));
             }
