@@ -67,7 +67,7 @@ pub fn record_id(category: &str, properties: &str) -> u128 {
 pub struct Decoder {
     fields: Fields,
     columns: HashMap<String, (Field, Kind)>,
-    tables: HashMap<String, String>,
+    catalog: Catalog,
 }
 
 /// JSON values headed for `_kw` and `_txt`.
@@ -84,14 +84,10 @@ impl Decoder {
             .iter()
             .map(|(name, fk)| (name.clone(), *fk))
             .collect();
-        let tables = catalog
-            .tables()
-            .map(|t| (t.table.to_ascii_lowercase(), t.table.clone()))
-            .collect();
         Decoder {
             fields: fields.clone(),
             columns,
-            tables,
+            catalog: catalog.clone(),
         }
     }
 
@@ -172,12 +168,7 @@ impl Decoder {
         let table = category
             .as_deref()
             .and_then(|c| c.strip_prefix("AdvancedHunting-"))
-            .map(|t| {
-                self.tables
-                    .get(&t.to_ascii_lowercase())
-                    .cloned()
-                    .unwrap_or_else(|| t.to_string())
-            })
+            .map(|t| self.catalog.canonical_table(t).unwrap_or(t).to_string())
             .unwrap_or_else(|| ctx.table.to_string());
         let id = record_id(category.as_deref().unwrap_or(&table), props_raw.get());
 
