@@ -18,7 +18,7 @@ use huntvault::query::output::{self, Format};
 use huntvault::query::search::{self, SearchRequest, SortSpec};
 use huntvault::schema::Catalog;
 use huntvault::source::Source;
-use huntvault::source::auth::{StorageConfig, StorageFlags, load_config_file};
+use huntvault::source::auth::{CA_FILE_ENV, StorageConfig, StorageFlags, load_config_file};
 use huntvault::source::azure::AzureSource;
 use huntvault::source::local::LocalSource;
 use huntvault::{Error, demo, timefmt};
@@ -46,6 +46,10 @@ struct Cli {
     /// Directory of schema files (default: the schema built into huntvault).
     #[arg(long, global = true, env = "HUNTVAULT_SCHEMA")]
     schema: Option<PathBuf>,
+    /// Extra certificate authorities (PEM file) to trust for https: a
+    /// TLS-inspecting proxy's, a private cloud's.
+    #[arg(long, global = true, env = CA_FILE_ENV)]
+    ca_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -130,13 +134,17 @@ struct AzureArgs {
     config: Option<PathBuf>,
 }
 
+/// Log filter when HUNTVAULT_LOG is not set: warnings, except the TLS
+/// verifier's, whose failures the error message itself explains.
+const DEFAULT_LOG: &str = "warn,rustls_platform_verifier=off";
+
 /// The config file read when --config is not given and it exists.
 const DEFAULT_CONFIG: &str = "huntvault.toml";
 
 impl AzureArgs {
     /// The Azure source these settings name (the resolver refuses settings
     /// that name no account).
-    fn source(self) -> anyhow::Result<AzureSource> {
+    fn source(self, ca_file: Option<PathBuf>) -> anyhow::Result<AzureSource> {
         let file = match &self.config {
             Some(p) => Some(load_config_file(p)?),
             None if std::path::Path::new(DEFAULT_CONFIG).exists() => {
@@ -152,6 +160,7 @@ impl AzureArgs {
             sas_token: self.sas_token,
             blob_endpoint: self.blob_endpoint,
             auth_mode: self.auth_mode,
+            ca_file,
         };
         let config = StorageConfig::resolve(flags, &env, file.as_ref())?;
         Ok(AzureSource::new(&config)?)
@@ -276,7 +285,7 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("HUNTVAULT_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG)),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -296,7 +305,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let catalog = || Catalog::load(cli.schema.as_deref()).context("loading the schema");
     match cli.command {
-        Command::Index(args) => index(&cli.index, &catalog()?, args),
+        Command::Index(args) => index(&cli.index, &catalog()?, cli.ca_file, args),
         Command::Search(args) => search_cmd(&cli.index, &catalog()?, args),
         Command::Generate(args) => generate_cmd(&catalog()?, args),
         Command::Demo(args) => {
@@ -331,10 +340,15 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-fn index(dir: &std::path::Path, catalog: &Catalog, args: IndexArgs) -> anyhow::Result<ExitCode> {
+fn index(
+    dir: &std::path::Path,
+    catalog: &Catalog,
+    ca_file: Option<PathBuf>,
+    args: IndexArgs,
+) -> anyhow::Result<ExitCode> {
     let (source, concurrency): (Arc<dyn Source>, usize) = match &args.source {
         Some(local) => (Arc::new(LocalSource::new(local)?), 8),
-        None => (Arc::new(args.azure.source()?), 32),
+        None => (Arc::new(args.azure.source(ca_file)?), 32),
     };
     let archive = Archive::open_or_create(dir, catalog)
         .with_context(|| format!("opening the index at {}", dir.display()))?;
