@@ -164,24 +164,48 @@ fn text(out: &Output) -> (String, String) {
     )
 }
 
+/// One test's token endpoint, index folder and settings.
+struct Attempt {
+    calls: Arc<Calls>,
+    idp: Server,
+    dir: tempfile::TempDir,
+    endpoint: String,
+    ca: String,
+}
+
+impl Attempt {
+    fn new() -> Attempt {
+        let w = world();
+        let calls = Arc::new(Calls::default());
+        Attempt {
+            idp: token_endpoint(&w.ca, calls.clone()),
+            calls,
+            dir: tempfile::tempdir().unwrap(),
+            endpoint: w.account.endpoint(),
+            ca: w.ca.ca_pem.to_string_lossy().into_owned(),
+        }
+    }
+
+    /// The environment of a client-secret run with `secret`.
+    fn env<'a>(&'a self, secret: &'a str) -> [(&'a str, &'a str); 5] {
+        [
+            ("AZURE_TENANT_ID", TENANT_ID),
+            ("AZURE_CLIENT_ID", CLIENT_ID),
+            ("AZURE_CLIENT_SECRET", secret),
+            ("AZURE_AUTHORITY_HOST", self.idp.url.as_str()),
+            ("HUNTVAULT_CA_FILE", self.ca.as_str()),
+        ]
+    }
+}
+
 #[test]
 fn a_client_secret_token_reads_the_account() {
-    let w = world();
-    let calls = Arc::new(Calls::default());
-    let idp = token_endpoint(&w.ca, calls.clone());
-    let dir = tempfile::tempdir().unwrap();
-    let endpoint = w.account.endpoint();
-    let ca = w.ca.ca_pem.to_string_lossy().into_owned();
-    let env = [
-        ("AZURE_TENANT_ID", TENANT_ID),
-        ("AZURE_CLIENT_ID", CLIENT_ID),
-        ("AZURE_CLIENT_SECRET", CLIENT_SECRET),
-        ("AZURE_AUTHORITY_HOST", idp.url.as_str()),
-        ("HUNTVAULT_CA_FILE", ca.as_str()),
-    ];
+    let a = Attempt::new();
+    let (calls, dir, endpoint) = (&a.calls, &a.dir, &a.endpoint);
+    let env = a.env(CLIENT_SECRET);
     let out = run(
         dir.path(),
-        &["index", "--blob-endpoint", &endpoint, "--json-summary"],
+        &["index", "--blob-endpoint", endpoint, "--json-summary"],
         &env,
     );
     let (stdout, stderr) = text(&out);
@@ -222,7 +246,7 @@ fn a_client_secret_token_reads_the_account() {
     // A second run reads nothing new with a token of its own.
     let again = run(
         dir.path(),
-        &["index", "--blob-endpoint", &endpoint, "--json-summary"],
+        &["index", "--blob-endpoint", endpoint, "--json-summary"],
         &env,
     );
     assert!(again.status.success(), "{}", text(&again).1);
@@ -233,23 +257,12 @@ fn a_client_secret_token_reads_the_account() {
 
 #[test]
 fn a_wrong_client_secret_is_one_line_naming_the_app_and_tenant() {
-    let w = world();
-    let calls = Arc::new(Calls::default());
-    let idp = token_endpoint(&w.ca, calls.clone());
-    let dir = tempfile::tempdir().unwrap();
-    let endpoint = w.account.endpoint();
-    let ca = w.ca.ca_pem.to_string_lossy().into_owned();
+    let a = Attempt::new();
     let wrong = "hv~Wrong.secret_value~9876543210";
     let out = run(
-        dir.path(),
-        &["index", "--blob-endpoint", &endpoint],
-        &[
-            ("AZURE_TENANT_ID", TENANT_ID),
-            ("AZURE_CLIENT_ID", CLIENT_ID),
-            ("AZURE_CLIENT_SECRET", wrong),
-            ("AZURE_AUTHORITY_HOST", idp.url.as_str()),
-            ("HUNTVAULT_CA_FILE", ca.as_str()),
-        ],
+        a.dir.path(),
+        &["index", "--blob-endpoint", &a.endpoint],
+        &a.env(wrong),
     );
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(6), "{stderr}");
@@ -265,7 +278,7 @@ fn a_wrong_client_secret_is_one_line_naming_the_app_and_tenant() {
     ] {
         assert!(line.contains(says), "{says:?} missing in: {line}");
     }
-    assert!(!calls.refused.lock().unwrap().is_empty());
+    assert!(!a.calls.refused.lock().unwrap().is_empty());
     let secrets: Vec<String> = secret_forms(wrong)
         .into_iter()
         .chain(secret_forms(CLIENT_SECRET))
