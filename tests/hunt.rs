@@ -194,3 +194,50 @@ fn bad_queries_point_at_the_problem() {
         assert!(err.contains('^'), "{q}: no caret in {err}");
     }
 }
+
+/// The backquoted examples of the README's "Hunting in KQL" table; an
+/// example starting with `|` runs after `DeviceProcessEvents`.
+fn readme_examples() -> Vec<String> {
+    let readme = include_str!("../README.md");
+    let start = readme
+        .find("## Hunting in KQL")
+        .expect("a Hunting in KQL section");
+    let table = &readme[start..];
+    let table = &table[..table
+        .find("\nSemantics follow KQL")
+        .expect("notes after the table")];
+    let mut out = Vec::new();
+    for row in table
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| what"))
+    {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let Some(cell) = cells.get(1) else { continue };
+        for (i, part) in cell.split('`').enumerate() {
+            if i % 2 == 1 {
+                let q = part.replace("\\|", "|");
+                out.push(if q.starts_with('|') {
+                    format!("DeviceProcessEvents {q}")
+                } else {
+                    q
+                });
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_readme_hunting_example_runs() {
+    let s = scratch();
+    let examples = readme_examples();
+    assert!(examples.len() >= 30, "found {} examples", examples.len());
+    for q in examples {
+        let out = s.run(&["hunt", "--format", "json", &q]);
+        assert!(
+            out.status.success(),
+            "README example `{q}` fails: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
