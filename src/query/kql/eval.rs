@@ -317,7 +317,9 @@ pub fn eval(e: &Expr, row: &Row, ctx: &Context) -> Result<Value> {
                     }
                 }
                 _ => {
-                    let b = eval(b, row, ctx)?;
+                    let b_value = eval(b, row, ctx)?;
+                    check_comparable(*op, &a, &b_value, e, b, ctx)?;
+                    let b = b_value;
                     match op {
                         BinOp::Eq => truth(a.equals(&b)),
                         BinOp::Ne => truth(a.equals(&b).map(|x| !x)),
@@ -398,6 +400,56 @@ pub fn eval(e: &Expr, row: &Row, ctx: &Context) -> Result<Value> {
         })),
         ExprKind::Call(name, args) => call(name, args, e.pos, row, ctx)?,
     })
+}
+
+/// A comparison of a column with a constant of another type (a datetime
+/// with a string) is a mistake in the query, not a row that fails: KQL
+/// refuses it, and so does this.
+fn check_comparable(
+    op: BinOp,
+    a: &Value,
+    b: &Value,
+    e: &Expr,
+    b_expr: &Expr,
+    ctx: &Context,
+) -> Result<()> {
+    let comparison = matches!(
+        op,
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+    );
+    let literal = |x: &Expr| matches!(x.kind, ExprKind::Lit(_) | ExprKind::Call(..));
+    let typed = |v: &Value| matches!(v, Value::DateTime(_) | Value::Span(_));
+    if comparison
+        && !a.is_null()
+        && !b.is_null()
+        && (typed(a) || typed(b))
+        && a.compare(b).is_none()
+        && (literal(b_expr) || matches!(&e.kind, ExprKind::Bin(_, l, _) if literal(l)))
+    {
+        return Err(error_at(
+            &ctx.src,
+            e.pos,
+            format!(
+                "cannot compare {} with {}: write datetimes as datetime(2026-01-31) or ago(7d), timespans as 1h",
+                type_name(a),
+                type_name(b)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a bool",
+        Value::Long(_) => "a long",
+        Value::Real(_) => "a real",
+        Value::DateTime(_) => "a datetime",
+        Value::Span(_) => "a timespan",
+        Value::Str(_) => "a string",
+        Value::Dynamic(_) => "a dynamic value",
+    }
 }
 
 fn call(name: &str, args: &[Expr], pos: usize, row: &Row, ctx: &Context) -> Result<Value> {
