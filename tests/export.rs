@@ -30,17 +30,7 @@ fn records(index: &std::path::Path) -> Vec<String> {
 fn export_everything_and_reindex_gives_the_same_archive() {
     let s = Scratch::new();
     let export = s.export();
-    s.ok(&[
-        "generate",
-        "--out",
-        export.to_str().unwrap(),
-        "--size",
-        "3MiB",
-        "--hours",
-        "3",
-        "--seed",
-        "5",
-    ]);
+    s.generate("3MiB", 3, 5);
     let first = s.index_export(&[]);
     let docs = first["docs_added"].as_u64().unwrap();
     let copy = s.dir.path().join("copy");
@@ -98,18 +88,7 @@ fn export_everything_and_reindex_gives_the_same_archive() {
 #[test]
 fn a_query_and_a_kql_predicate_select_the_records() {
     let s = Scratch::new();
-    let export = s.export();
-    s.ok(&[
-        "generate",
-        "--out",
-        export.to_str().unwrap(),
-        "--size",
-        "2MiB",
-        "--hours",
-        "2",
-        "--seed",
-        "3",
-    ]);
+    s.generate("2MiB", 2, 3);
     s.index_export(&[]);
     let hunt = s.ok(&[
         "hunt",

@@ -828,17 +828,7 @@ fn keeps_records(q: &Query) -> bool {
 fn hunt_matches_the_oracle_on_the_corpus() {
     let s = Scratch::new();
     let export = s.export();
-    s.ok(&[
-        "generate",
-        "--out",
-        export.to_str().unwrap(),
-        "--size",
-        "6MiB",
-        "--hours",
-        "6",
-        "--seed",
-        "11",
-    ]);
+    s.generate("6MiB", 6, 11);
     s.index_export(&[]);
     let catalog = Catalog::embedded();
     let kinds = catalog.fields().clone();

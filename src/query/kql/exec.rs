@@ -137,39 +137,22 @@ pub fn run(
     };
     let streaming = ops.iter().take_while(|op| row_wise(op)).count();
     let (row_ops, blocking) = ops.split_at(streaming);
-    let mut rows = Vec::new();
-    match blocking.split_first() {
-        Some((first, later)) => {
-            let mut acc = Acc::new(first, ctx)?;
-            stream(
-                &searcher,
-                fields,
-                index_query.as_ref(),
-                &mode,
-                row_ops,
-                ctx,
-                |row| acc.push(row),
-            )?;
-            let out = acc.finish()?;
-            let later: Vec<Op> = later.iter().map(|o| (*o).clone()).collect();
-            return finish(&later, out, ctx);
-        }
-        None => {
-            stream(
-                &searcher,
-                fields,
-                index_query.as_ref(),
-                &mode,
-                row_ops,
-                ctx,
-                |row| {
-                    rows.push(row);
-                    Ok(ControlFlow::Continue(()))
-                },
-            )?;
-        }
-    }
-    Ok(output(rows))
+    let (mut acc, later) = match blocking.split_first() {
+        Some((first, later)) => (Acc::new(first, ctx)?, later),
+        None => (Acc::All(Vec::new()), &[][..]),
+    };
+    stream(
+        &searcher,
+        fields,
+        index_query.as_ref(),
+        &mode,
+        row_ops,
+        ctx,
+        |row| acc.push(row),
+    )?;
+    let out = acc.finish()?;
+    let later: Vec<Op> = later.iter().map(|o| (*o).clone()).collect();
+    finish(&later, out, ctx)
 }
 
 /// `search` looks in every string column of the record.
@@ -609,6 +592,8 @@ struct Group {
 
 /// A blocking operator's state.
 enum Acc<'a> {
+    /// Every row (no blocking operator).
+    All(Vec<Row>),
     Take(u64, Vec<Row>),
     Top(u64, &'a [SortKey], Vec<Keyed>, &'a Context),
     Sort(&'a [SortKey], Vec<Keyed>, &'a Context),
@@ -652,6 +637,7 @@ impl<'a> Acc<'a> {
 
     fn push(&mut self, row: Row) -> Result<ControlFlow<()>> {
         match self {
+            Acc::All(rows) => rows.push(row),
             Acc::Take(n, rows) => {
                 if rows.len() as u64 >= *n {
                     return Ok(ControlFlow::Break(()));
@@ -738,7 +724,7 @@ impl<'a> Acc<'a> {
 
     fn finish(self) -> Result<Vec<Row>> {
         Ok(match self {
-            Acc::Take(_, rows) => rows,
+            Acc::All(rows) | Acc::Take(_, rows) => rows,
             Acc::Top(n, keys, mut rows, _) => {
                 rows.sort_by(|a, b| compare_keys(keys, &a.0, &b.0));
                 rows.truncate(usize::try_from(n).unwrap_or(usize::MAX));

@@ -716,30 +716,34 @@ impl Parser<'_> {
     }
 
     fn additive(&mut self) -> Result<Expr> {
-        let mut left = self.multiplicative()?;
-        loop {
-            let op = match self.peek() {
-                Tok::Punct("+") => BinOp::Add,
-                Tok::Punct("-") => BinOp::Sub,
-                _ => return Ok(left),
-            };
-            let pos = self.next().pos;
-            let right = self.multiplicative()?;
-            left = Expr::new(ExprKind::Bin(op, Box::new(left), Box::new(right)), pos);
-        }
+        self.binary_level(
+            &[("+", BinOp::Add), ("-", BinOp::Sub)],
+            Self::multiplicative,
+        )
     }
 
     fn multiplicative(&mut self) -> Result<Expr> {
-        let mut left = self.unary()?;
+        self.binary_level(
+            &[("*", BinOp::Mul), ("/", BinOp::Div), ("%", BinOp::Mod)],
+            Self::unary,
+        )
+    }
+
+    /// Left-associative operators of one precedence over `operand`.
+    fn binary_level(
+        &mut self,
+        ops: &[(&str, BinOp)],
+        operand: fn(&mut Self) -> Result<Expr>,
+    ) -> Result<Expr> {
+        let mut left = operand(self)?;
         loop {
             let op = match self.peek() {
-                Tok::Punct("*") => BinOp::Mul,
-                Tok::Punct("/") => BinOp::Div,
-                Tok::Punct("%") => BinOp::Mod,
-                _ => return Ok(left),
+                Tok::Punct(p) => ops.iter().find(|(sym, _)| sym == p).map(|(_, op)| *op),
+                _ => None,
             };
+            let Some(op) = op else { return Ok(left) };
             let pos = self.next().pos;
-            let right = self.unary()?;
+            let right = operand(self)?;
             left = Expr::new(ExprKind::Bin(op, Box::new(left), Box::new(right)), pos);
         }
     }
