@@ -283,6 +283,9 @@ struct HuntArgs {
     /// lines; only when the query keeps whole records).
     #[arg(long, default_value = "table")]
     format: String,
+    /// Print how the query ran (index filter, where rows came from, documents read) on standard error.
+    #[arg(long)]
+    explain: bool,
 }
 
 #[derive(Args)]
@@ -564,6 +567,9 @@ fn hunt_cmd(dir: &std::path::Path, catalog: &Catalog, args: HuntArgs) -> anyhow:
     let now = now_arg(args.now.as_deref())?;
     let archive = Archive::open(dir)?;
     let result = kql::hunt(&archive, catalog, &text, now).map_err(|e| point_at(e, &text))?;
+    if args.explain {
+        eprintln!("{}", result.plan);
+    }
     let mut out = std::io::stdout().lock();
     if result.records() && !result.rows.is_empty() {
         let hits: Vec<search::Hit> = result

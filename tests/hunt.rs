@@ -241,3 +241,30 @@ fn every_readme_hunting_example_runs() {
         );
     }
 }
+
+#[test]
+fn explain_shows_what_the_index_answered() {
+    let s = scratch();
+    let plan = |q: &str| {
+        let out = s.run(&["hunt", "--explain", "--format", "csv", q]);
+        assert!(out.status.success());
+        String::from_utf8(out.stderr).unwrap().trim().to_string()
+    };
+    assert_eq!(
+        plan(
+            "DeviceProcessEvents | where DeviceName =~ 'WKS-01' | summarize count() by DeviceName"
+        ),
+        "plan: index filter exact; rows from fast fields (DeviceName); 2 documents read"
+    );
+    // Only the candidate the index finds is read and checked.
+    assert_eq!(
+        plan(
+            "DeviceProcessEvents | where ProcessCommandLine has 'echo' and ReportId == '3' | project ReportId"
+        ),
+        "plan: index filter selects candidates, re-checked per row; rows from stored records; 1 documents read"
+    );
+    assert_eq!(
+        plan("DeviceProcessEvents | where Timestamp >= datetime(2026-01-01T01:00:00Z) | count"),
+        "plan: index filter exact; counted by the index; 0 documents read"
+    );
+}

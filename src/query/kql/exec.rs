@@ -43,6 +43,42 @@ pub struct Output {
     /// Column names, in order (of the rows' columns, first seen first).
     pub columns: Vec<String>,
     pub rows: Vec<Row>,
+    /// How the query ran.
+    pub plan: Plan,
+}
+
+/// How a query ran (`hunt --explain`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The index decided the leading `where`s exactly (no per-row re-check).
+    pub exact: bool,
+    /// Where rows came from: fast-field columns, or `None` for stored records.
+    pub fast_columns: Option<Vec<String>>,
+    /// The index counted the rows itself (`count` after an exact filter).
+    pub counted_by_index: bool,
+    /// Documents the index query matched and that were read as rows.
+    pub rows_read: u64,
+}
+
+impl std::fmt::Display for Plan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let filter = if self.exact {
+            "index filter exact"
+        } else {
+            "index filter selects candidates, re-checked per row"
+        };
+        let rows = match (&self.counted_by_index, &self.fast_columns) {
+            (true, _) => "counted by the index".to_string(),
+            (false, Some(cols)) if cols.is_empty() => "no column read".to_string(),
+            (false, Some(cols)) => format!("rows from fast fields ({})", cols.join(", ")),
+            (false, None) => "rows from stored records".to_string(),
+        };
+        write!(
+            f,
+            "plan: {filter}; {rows}; {} documents read",
+            self.rows_read
+        )
+    }
 }
 
 impl Output {
@@ -127,7 +163,12 @@ pub fn run(
             raw: None,
             derived: true,
         };
-        return finish(&rest[1..], vec![row], ctx);
+        let plan = Plan {
+            exact,
+            counted_by_index: true,
+            ..Plan::default()
+        };
+        return finish(&rest[1..], vec![row], ctx, plan);
     }
     let ops: Vec<&Op> = residual.iter().chain(rest.iter()).collect();
     let mode = if query_reads_every_column(&query.source) {
@@ -141,7 +182,7 @@ pub fn run(
         Some((first, later)) => (Acc::new(first, ctx)?, later),
         None => (Acc::All(Vec::new()), &[][..]),
     };
-    stream(
+    let rows_read = stream(
         &searcher,
         fields,
         index_query.as_ref(),
@@ -152,7 +193,16 @@ pub fn run(
     )?;
     let out = acc.finish()?;
     let later: Vec<Op> = later.iter().map(|o| (*o).clone()).collect();
-    finish(&later, out, ctx)
+    let plan = Plan {
+        exact,
+        fast_columns: match mode {
+            RowMode::Fast(cols) => Some(cols.into_iter().map(|(name, _)| name).collect()),
+            RowMode::Full => None,
+        },
+        counted_by_index: false,
+        rows_read,
+    };
+    finish(&later, out, ctx, plan)
 }
 
 /// `search` looks in every string column of the record.
@@ -198,7 +248,8 @@ fn row_wise(op: &Op) -> bool {
     )
 }
 
-/// Streams the matching rows through the row-wise operators into `sink`.
+/// Streams the matching rows through the row-wise operators into `sink`;
+/// returns how many documents were read.
 fn stream(
     searcher: &Searcher,
     fields: &Fields,
@@ -207,8 +258,10 @@ fn stream(
     row_ops: &[&Op],
     ctx: &Context,
     mut sink: impl FnMut(Row) -> Result<ControlFlow<()>>,
-) -> Result<()> {
+) -> Result<u64> {
+    let mut rows_read = 0;
     scan(searcher, fields, query, mode, |_, row| {
+        rows_read += 1;
         let mut row = row;
         for op in row_ops {
             match map_row(op, row, ctx)? {
@@ -217,7 +270,8 @@ fn stream(
             }
         }
         sink(row)
-    })
+    })?;
+    Ok(rows_read)
 }
 
 /// The fast-field columns the operators read, if all of them have one and
@@ -350,7 +404,7 @@ fn map_row(op: &Op, mut row: Row, ctx: &Context) -> Result<Option<Row>> {
 }
 
 /// Runs the operators after the first blocking one on its output.
-fn finish(ops: &[Op], mut rows: Vec<Row>, ctx: &Context) -> Result<Output> {
+fn finish(ops: &[Op], mut rows: Vec<Row>, ctx: &Context, plan: Plan) -> Result<Output> {
     for op in ops {
         if row_wise(op) {
             let mut next = Vec::with_capacity(rows.len());
@@ -368,10 +422,10 @@ fn finish(ops: &[Op], mut rows: Vec<Row>, ctx: &Context) -> Result<Output> {
             rows = acc.finish()?;
         }
     }
-    Ok(output(rows))
+    Ok(output(rows, plan))
 }
 
-fn output(rows: Vec<Row>) -> Output {
+fn output(rows: Vec<Row>, plan: Plan) -> Output {
     let mut columns: Vec<String> = Vec::new();
     let mut seen: HashSet<Arc<str>> = HashSet::new();
     for row in &rows {
@@ -381,7 +435,11 @@ fn output(rows: Vec<Row>) -> Output {
             }
         }
     }
-    Output { columns, rows }
+    Output {
+        columns,
+        rows,
+        plan,
+    }
 }
 
 /// Named values of a row.
