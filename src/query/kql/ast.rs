@@ -168,11 +168,11 @@ impl Expr {
         Expr { kind, pos }
     }
 
-    /// Every column name the expression reads.
-    pub fn columns(&self, out: &mut Vec<String>) {
+    /// Every column the expression reads, with where it is named.
+    pub fn columns(&self, out: &mut Vec<(String, usize)>) {
         match &self.kind {
             ExprKind::Lit(_) | ExprKind::AnyHas(_) => {}
-            ExprKind::Col(name) => out.push(name.clone()),
+            ExprKind::Col(name) => out.push((name.clone(), self.pos)),
             ExprKind::Call(_, args) => args.iter().for_each(|a| a.columns(out)),
             ExprKind::Bin(_, a, b) => {
                 a.columns(out);

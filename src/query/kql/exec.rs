@@ -109,6 +109,8 @@ pub fn run(
         }
         clauses.push((Occur::Must, Box::new(BooleanQuery::union(any))));
     }
+    let all_ops: Vec<&Op> = query.ops.iter().collect();
+    check_columns(archive, catalog, &source_reads(&all_ops), ctx)?;
     let mut predicates: Vec<Expr> = Vec::new();
     if let Some(term) = search_term {
         predicates.push(Expr::new(ExprKind::AnyHas(term), 0));
@@ -171,10 +173,11 @@ pub fn run(
         return finish(&rest[1..], vec![row], ctx, plan);
     }
     let ops: Vec<&Op> = residual.iter().chain(rest.iter()).collect();
+    let reads = source_reads(&ops);
     let mode = if query_reads_every_column(&query.source) {
         RowMode::Full
     } else {
-        fast_columns(&ops, fields).map_or(RowMode::Full, RowMode::Fast)
+        fast_columns(&reads, fields).map_or(RowMode::Full, RowMode::Fast)
     };
     let streaming = ops.iter().take_while(|op| row_wise(op)).count();
     let (row_ops, blocking) = ops.split_at(streaming);
@@ -274,81 +277,155 @@ fn stream(
     Ok(rows_read)
 }
 
-/// The fast-field columns the operators read, if all of them have one and
-/// the output does not need whole records.
-fn fast_columns(ops: &[&Op], fields: &Fields) -> Option<Vec<(String, Kind)>> {
-    let mut needed: Vec<String> = Vec::new();
+/// The record columns the operators read before the first one that
+/// reshapes rows (`project`, `summarize`, `distinct`, `count`).
+struct SourceReads {
+    /// Names and where they are written (columns made by `extend` or
+    /// `project-rename` on the way are not listed).
+    columns: Vec<(String, usize)>,
+    /// Whole records are needed (`project-away`, `distinct *`, `arg_max(x, *)`).
+    whole_rows: bool,
+    /// An operator reshapes the rows, so the output is not whole records.
+    shaped: bool,
+}
+
+fn source_reads(ops: &[&Op]) -> SourceReads {
+    let mut reads = SourceReads {
+        columns: Vec::new(),
+        whole_rows: false,
+        shaped: false,
+    };
     let mut defined: HashSet<String> = HashSet::new();
-    let mut shaped = false;
-    let read = |e: &Expr, defined: &HashSet<String>, needed: &mut Vec<String>| {
+    let read = |e: &Expr, defined: &HashSet<String>, out: &mut Vec<(String, usize)>| {
         let mut cols = Vec::new();
         e.columns(&mut cols);
-        needed.extend(cols.into_iter().filter(|c| !defined.contains(c)));
+        out.extend(cols.into_iter().filter(|(c, _)| !defined.contains(c)));
     };
     for op in ops {
+        let out = &mut reads.columns;
+        let named =
+            |names: &[String], defined: &HashSet<String>, out: &mut Vec<(String, usize)>| {
+                out.extend(
+                    names
+                        .iter()
+                        .filter(|n| !defined.contains(*n))
+                        .map(|n| (n.clone(), op.pos)),
+                );
+            };
         match &op.kind {
-            OpKind::Where(e) => read(e, &defined, &mut needed),
+            OpKind::Where(e) => read(e, &defined, out),
             OpKind::Extend(list) => {
                 for (name, e) in list {
-                    read(e, &defined, &mut needed);
+                    read(e, &defined, out);
                     defined.insert(name.clone());
                 }
             }
             OpKind::ProjectRename(pairs) => {
                 for (new, old) in pairs {
-                    if !defined.contains(old) {
-                        needed.push(old.clone());
-                    }
+                    named(std::slice::from_ref(old), &defined, out);
                     defined.insert(new.clone());
                 }
             }
-            OpKind::ProjectAway(_) | OpKind::Distinct(None) => return None,
+            OpKind::ProjectAway(names) => {
+                named(names, &defined, out);
+                reads.whole_rows = true;
+            }
+            OpKind::Distinct(None) => reads.whole_rows = true,
             OpKind::Take(_) => {}
             OpKind::Top { keys, .. } | OpKind::Sort(keys) => {
-                keys.iter()
-                    .for_each(|k| read(&k.expr, &defined, &mut needed));
+                keys.iter().for_each(|k| read(&k.expr, &defined, out));
             }
             OpKind::Project(list) => {
-                list.iter()
-                    .for_each(|(_, e)| read(e, &defined, &mut needed));
-                shaped = true;
+                list.iter().for_each(|(_, e)| read(e, &defined, out));
+                reads.shaped = true;
             }
             OpKind::Distinct(Some(names)) => {
-                needed.extend(names.iter().filter(|n| !defined.contains(*n)).cloned());
-                shaped = true;
+                named(names, &defined, out);
+                reads.shaped = true;
             }
-            OpKind::Count => shaped = true,
+            OpKind::Count => reads.shaped = true,
             OpKind::Summarize { aggs, by } => {
-                if aggs.iter().any(|(_, a)| a.star) {
-                    return None;
-                }
-                by.iter().for_each(|(_, e)| read(e, &defined, &mut needed));
+                reads.whole_rows |= aggs.iter().any(|(_, a)| a.star);
+                by.iter().for_each(|(_, e)| read(e, &defined, out));
                 for (_, agg) in aggs {
-                    agg.args.iter().for_each(|e| read(e, &defined, &mut needed));
+                    agg.args.iter().for_each(|e| read(e, &defined, out));
                 }
-                shaped = true;
+                reads.shaped = true;
             }
         }
-        if shaped {
+        if reads.shaped {
             break;
         }
     }
-    if !shaped {
+    reads
+}
+
+/// The fast-field columns the operators read, if all of them have one and
+/// the output does not need whole records.
+fn fast_columns(reads: &SourceReads, fields: &Fields) -> Option<Vec<(String, Kind)>> {
+    if reads.whole_rows || !reads.shaped {
         return None;
     }
     let mut out: Vec<(String, Kind)> = Vec::new();
-    for name in needed {
-        if out.iter().any(|(n, _)| *n == name) {
+    for (name, _) in &reads.columns {
+        if out.iter().any(|(n, _)| n == name) {
             continue;
         }
-        let (field, kind) = fields.column(&name)?;
+        let (field, kind) = fields.column(name)?;
         let fast = fields.schema.get_field_entry(field).is_fast();
         if !fast || !matches!(kind, Kind::Keyword | Kind::Int | Kind::Date | Kind::Bool) {
             return None;
         }
-        out.push((name, kind));
+        out.push((name.clone(), kind));
     }
     Some(out)
+}
+
+/// Refuses a column that no schema lists and no record holds: column names
+/// are case-sensitive, and a misspelt one would otherwise be empty in every
+/// row and quietly match nothing.
+fn check_columns(
+    archive: &Archive,
+    catalog: &Catalog,
+    reads: &SourceReads,
+    ctx: &Context,
+) -> Result<()> {
+    let fields = &archive.fields;
+    let searcher = crate::query::search::open_searcher(archive)?;
+    let mut checked = HashSet::new();
+    for (name, pos) in &reads.columns {
+        if !checked.insert(name.as_str())
+            || fields.columns.contains_key(name)
+            || catalog.fields().contains_key(name)
+        {
+            continue;
+        }
+        let known = fields
+            .columns
+            .keys()
+            .chain(catalog.fields().keys())
+            .find(|c| c.eq_ignore_ascii_case(name));
+        if let Some(known) = known {
+            return Err(error_at(
+                &ctx.src,
+                *pos,
+                format!(
+                    "unknown column `{name}`: column names are case-sensitive, did you mean `{known}`?"
+                ),
+            ));
+        }
+        let held = crate::query::search::compile(archive, &format!("{name}:*"))
+            .and_then(|q| Ok(searcher.search(q.as_ref(), &Count)?))
+            .unwrap_or(0);
+        if held == 0 {
+            return Err(error_at(
+                &ctx.src,
+                *pos,
+                format!("unknown column `{name}`: no schema lists it and no record holds it"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Applies a row-by-row operator; `None` drops the row.
