@@ -571,14 +571,17 @@ fn hunt_cmd(dir: &std::path::Path, catalog: &Catalog, args: HuntArgs) -> anyhow:
         eprintln!("{}", result.plan);
     }
     let mut out = std::io::stdout().lock();
-    if result.records() && !result.rows.is_empty() {
+    if result.rows.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if result.records() {
         let hits: Vec<search::Hit> = result
             .rows
             .iter()
             .filter_map(|r| r.raw.as_deref().cloned())
             .collect();
         output::write_hits(&mut out, &hits, format, &[])?;
-    } else if format == Format::Raw && !result.rows.is_empty() {
+    } else if format == Format::Raw {
         return Err(usage(
             "--format raw writes original records, but this query reshapes them (project, extend, summarize, …): use table, json or csv".into(),
         ));
