@@ -289,10 +289,11 @@ pub async fn pull(
     // the window behind: the cursor then stays where it was.
     let mut next = cursor.clone();
     next.alerts += counts.added;
-    if complete && let Some(seen) = store.newest() {
-        if newest.is_none_or(|n| seen > n) {
-            next.newest = Some(seen.to_string());
-        }
+    if complete
+        && let Some(seen) = store.newest()
+        && newest.is_none_or(|n| seen > n)
+    {
+        next.newest = Some(seen.to_string());
     }
     summary.cursor = next.newest.clone();
     if next != cursor || counts.added + counts.updated > 0 {
@@ -302,6 +303,16 @@ pub async fn pull(
     }
     summary.elapsed_secs = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Whether a failed pull may succeed when tried again later unchanged
+/// (throttling, server trouble, the network, the index busy): `--watch`
+/// goes on after these and stops at the others.
+pub fn transient(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Source(_) | Error::Unreachable(_) | Error::Locked { .. }
+    )
 }
 
 /// One page of an API's answer.
