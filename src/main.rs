@@ -32,10 +32,11 @@ Exit codes:
   2  bad usage or bad query
   3  the index is locked by another huntvault process
   4  no index at --index
-  5  the source could not be read
-  6  access denied by the storage account (credentials, role or SAS permissions)
+  5  the source (or the alerts API) could not be read
+  6  access denied by the storage account (credentials, role or SAS permissions),
+     the token endpoint or the alerts API
   7  a container or blob is not there
-  8  the storage endpoint cannot be reached
+  8  the storage endpoint (or the alerts API) cannot be reached
   9  the SAS token has expired
   10 the run finished, but some blobs could not be read completely";
 
