@@ -9,7 +9,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use huntvault::alerts::config::{AlertsConfig, AlertsFlags};
+use huntvault::alerts::config::{AlertsConfig, AlertsSettings};
 use huntvault::alerts::{self, PullOptions, PullSummary};
 use huntvault::discover::Window;
 use huntvault::generate::{self, GenerateOptions};
@@ -624,7 +624,7 @@ fn alerts_pull(
 ) -> anyhow::Result<ExitCode> {
     let file = config_file(args.config.as_deref())?;
     let env = |name: &str| std::env::var(name).ok();
-    let flags = AlertsFlags {
+    let flags = AlertsSettings {
         api: args.api,
         region: args.region,
         endpoint: args.endpoint,

@@ -15,23 +15,11 @@ use super::{Api, graph, siem};
 use crate::error::{Error, Result};
 use crate::source::auth::{FileConfig, Secret, nonempty};
 
-/// Settings given on the command line.
-#[derive(Clone, Default)]
-pub struct AlertsFlags {
-    pub api: Option<String>,
-    pub region: Option<String>,
-    pub endpoint: Option<String>,
-    pub authority_host: Option<String>,
-    pub scope: Option<String>,
-    pub tenant_id: Option<String>,
-    pub client_id: Option<String>,
-    pub client_secret: Option<String>,
-}
-
-/// The `[alerts]` table of the config file.
+/// Settings as given on the command line, or as the `[alerts]` table of
+/// the config file.
 #[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileAlerts {
+pub struct AlertsSettings {
     pub api: Option<String>,
     pub region: Option<String>,
     pub endpoint: Option<String>,
@@ -42,9 +30,9 @@ pub struct FileAlerts {
     pub client_secret: Option<String>,
 }
 
-impl fmt::Debug for FileAlerts {
+impl fmt::Debug for AlertsSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FileAlerts")
+        f.debug_struct("AlertsSettings")
             .field("api", &self.api)
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
@@ -78,7 +66,7 @@ impl AlertsConfig {
     /// Resolves the settings: flags win over the environment (read through
     /// `env`), which wins over the config file.
     pub fn resolve(
-        flags: AlertsFlags,
+        flags: AlertsSettings,
         env: &dyn Fn(&str) -> Option<String>,
         file: Option<&FileConfig>,
     ) -> Result<AlertsConfig> {
@@ -183,7 +171,7 @@ mod tests {
             "[alerts]\napi = \"siem\"\nregion = \"uk\"\ntenant_id = \"file-tenant\"\nclient_secret = \"file-secret\"\n",
         )
         .unwrap();
-        let flags = AlertsFlags {
+        let flags = AlertsSettings {
             tenant_id: Some("flag-tenant".into()),
             ..Default::default()
         };
@@ -203,26 +191,26 @@ mod tests {
 
     #[test]
     fn graph_is_the_default_and_settings_are_checked() {
-        let c = AlertsConfig::resolve(AlertsFlags::default(), &env_from(ENV), None).unwrap();
+        let c = AlertsConfig::resolve(AlertsSettings::default(), &env_from(ENV), None).unwrap();
         assert_eq!(c.api, Api::Graph);
         assert_eq!(c.endpoint.as_str(), graph::DEFAULT_ENDPOINT);
         assert_eq!(c.scope, "https://graph.microsoft.com/.default");
 
-        let siem = AlertsFlags {
+        let siem = AlertsSettings {
             api: Some("siem".into()),
             ..Default::default()
         };
         let err = AlertsConfig::resolve(siem, &env_from(ENV), None).unwrap_err();
         assert!(err.to_string().contains("--region"), "{err}");
 
-        let http = AlertsFlags {
+        let http = AlertsSettings {
             endpoint: Some("http://127.0.0.1:1/api/alerts".into()),
             ..Default::default()
         };
         let err = AlertsConfig::resolve(http, &env_from(ENV), None).unwrap_err();
         assert!(err.to_string().contains("https"), "{err}");
 
-        let err = AlertsConfig::resolve(AlertsFlags::default(), &|_| None, None).unwrap_err();
+        let err = AlertsConfig::resolve(AlertsSettings::default(), &|_| None, None).unwrap_err();
         assert!(err.to_string().contains("AZURE_TENANT_ID"), "{err}");
     }
 }

@@ -137,7 +137,7 @@ pub struct FileConfig {
     pub storage: FileStorage,
     /// The `[alerts]` table, read by `alerts pull`.
     #[serde(default)]
-    pub alerts: crate::alerts::config::FileAlerts,
+    pub alerts: crate::alerts::config::AlertsSettings,
 }
 
 impl fmt::Debug for FileConfig {
