@@ -117,7 +117,7 @@ impl Fetcher {
                 return Err(self.gave_up(url, attempt, &outcome));
             }
             let pause = wait.unwrap_or(delay).min(self.retry.max_delay);
-            tracing::warn!(
+            tracing::info!(
                 api = self.config.api.key(),
                 attempt,
                 wait_ms = pause.as_millis() as u64,
