@@ -67,6 +67,9 @@ struct Args {
     /// key, sas, connection-string, ... (as `huntvault index --auth-mode`).
     #[arg(long)]
     auth_mode: Option<String>,
+    /// Extra certificate authorities (PEM) to trust, as `huntvault --ca-file`.
+    #[arg(long)]
+    ca_file: Option<std::path::PathBuf>,
     /// Blobs uploaded at once.
     #[arg(long, default_value_t = 8)]
     concurrency: usize,
@@ -240,6 +243,7 @@ async fn main() -> std::process::ExitCode {
         sas_token: args.sas_token,
         blob_endpoint: args.blob_endpoint,
         auth_mode: args.auth_mode,
+        ca_file: args.ca_file,
     };
     let env = |name: &str| std::env::var(name).ok();
     let config = match StorageConfig::resolve(flags, &env, None) {

@@ -8,7 +8,8 @@
 #
 # With AZURITE_WATCH_PID=PID in the environment, start also leaves a watcher
 # that stops Azurite and removes DIR once process PID has exited (test
-# binaries use it, so that no emulator outlives them).
+# binaries use it, so that no emulator outlives them). With AZURITE_CERT and
+# AZURITE_KEY (PEM files), it serves https and accepts Entra ID bearer tokens.
 #
 # Azurite is installed with npm into .tools/azurite (project-local, git-ignored)
 # the first time it is needed; set AZURITE_BLOB to use another azurite-blob.
@@ -80,10 +81,18 @@ start() {
     mkdir -p "$dir"
     dir="$(cd "$dir" && pwd)"
     bin="$(install_azurite)"
+    # With AZURITE_CERT and AZURITE_KEY (PEM files), serve https and accept
+    # Microsoft Entra ID bearer tokens (Azurite checks their issuer,
+    # audience and lifetime, not their signature).
+    local tls=() scheme=http
+    if [[ -n "${AZURITE_CERT:-}" && -n "${AZURITE_KEY:-}" ]]; then
+        tls=(--cert "$AZURITE_CERT" --key "$AZURITE_KEY" --oauth basic)
+        scheme=https
+    fi
     for attempt in 1 2 3; do
         port="$(free_port)"
         "$bin" --blobHost 127.0.0.1 --blobPort "$port" --location "$dir" \
-            --silent --skipApiVersionCheck --loose --disableTelemetry \
+            --silent --skipApiVersionCheck --loose --disableTelemetry "${tls[@]}" \
             >"$dir/azurite.log" 2>&1 </dev/null &
         pid=$!
         tries=0
@@ -105,7 +114,7 @@ start() {
                 watch "$AZURITE_WATCH_PID" "$pid" "$dir" >/dev/null 2>&1 </dev/null &
                 disown
             fi
-            echo "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$dev_key;BlobEndpoint=http://127.0.0.1:$port/devstoreaccount1;"
+            echo "DefaultEndpointsProtocol=$scheme;AccountName=devstoreaccount1;AccountKey=$dev_key;BlobEndpoint=$scheme://127.0.0.1:$port/devstoreaccount1;"
             return 0
         fi
         echo "azurite.sh: Azurite did not start on port $port (attempt $attempt):" >&2

@@ -25,6 +25,7 @@ pub mod demo;
 pub mod discover;
 pub mod error;
 pub mod generate;
+pub mod http;
 pub mod index;
 pub mod layout;
 pub mod query;

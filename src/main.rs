@@ -20,7 +20,9 @@ use huntvault::query::output::{self, Format};
 use huntvault::query::search::{self, SearchRequest, SortSpec};
 use huntvault::schema::Catalog;
 use huntvault::source::Source;
-use huntvault::source::auth::{FileConfig, StorageConfig, StorageFlags, load_config_file};
+use huntvault::source::auth::{
+    CA_FILE_ENV, FileConfig, StorageConfig, StorageFlags, load_config_file,
+};
 use huntvault::source::azure::AzureSource;
 use huntvault::source::local::LocalSource;
 use huntvault::{Error, demo, timefmt};
@@ -49,6 +51,10 @@ struct Cli {
     /// Directory of schema files (default: the schema built into huntvault).
     #[arg(long, global = true, env = "HUNTVAULT_SCHEMA")]
     schema: Option<PathBuf>,
+    /// Extra certificate authorities (PEM file) to trust for https: a
+    /// TLS-inspecting proxy's, a private cloud's.
+    #[arg(long, global = true, env = CA_FILE_ENV)]
+    ca_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -135,6 +141,10 @@ struct AzureArgs {
     config: Option<PathBuf>,
 }
 
+/// Log filter when HUNTVAULT_LOG is not set: warnings, except the TLS
+/// verifier's, whose failures the error message itself explains.
+const DEFAULT_LOG: &str = "warn,rustls_platform_verifier=off";
+
 /// The config file read when --config is not given and it exists.
 const DEFAULT_CONFIG: &str = "huntvault.toml";
 
@@ -152,7 +162,7 @@ fn config_file(path: Option<&std::path::Path>) -> anyhow::Result<Option<FileConf
 impl AzureArgs {
     /// The Azure source these settings name (the resolver refuses settings
     /// that name no account).
-    fn source(self) -> anyhow::Result<AzureSource> {
+    fn source(self, ca_file: Option<PathBuf>) -> anyhow::Result<AzureSource> {
         let file = config_file(self.config.as_deref())?;
         let env = |name: &str| std::env::var(name).ok();
         let flags = StorageFlags {
@@ -162,6 +172,7 @@ impl AzureArgs {
             sas_token: self.sas_token,
             blob_endpoint: self.blob_endpoint,
             auth_mode: self.auth_mode,
+            ca_file,
         };
         let config = StorageConfig::resolve(flags, &env, file.as_ref())?;
         Ok(AzureSource::new(&config)?)
@@ -370,7 +381,7 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("HUNTVAULT_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG)),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -390,7 +401,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let catalog = || Catalog::load(cli.schema.as_deref()).context("loading the schema");
     match cli.command {
-        Command::Index(args) => index(&cli.index, &catalog()?, args),
+        Command::Index(args) => index(&cli.index, &catalog()?, cli.ca_file, args),
         Command::Search(args) => search_cmd(&cli.index, &catalog()?, args),
         Command::Generate(args) => generate_cmd(&catalog()?, args),
         Command::Demo(args) => {
@@ -417,7 +428,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Alerts(args) => {
             let AlertsCommand::Pull(pull) = args.command;
-            alerts_pull(&cli.index, &catalog()?, pull)
+            alerts_pull(&cli.index, &catalog()?, cli.ca_file, pull)
         }
     }
 }
@@ -429,10 +440,15 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-fn index(dir: &std::path::Path, catalog: &Catalog, args: IndexArgs) -> anyhow::Result<ExitCode> {
+fn index(
+    dir: &std::path::Path,
+    catalog: &Catalog,
+    ca_file: Option<PathBuf>,
+    args: IndexArgs,
+) -> anyhow::Result<ExitCode> {
     let (source, concurrency): (Arc<dyn Source>, usize) = match &args.source {
         Some(local) => (Arc::new(LocalSource::new(local)?), 8),
-        None => (Arc::new(args.azure.source()?), 32),
+        None => (Arc::new(args.azure.source(ca_file)?), 32),
     };
     let archive = Archive::open_or_create(dir, catalog)
         .with_context(|| format!("opening the index at {}", dir.display()))?;
@@ -620,6 +636,7 @@ fn generate_cmd(catalog: &Catalog, args: GenerateArgs) -> anyhow::Result<ExitCod
 fn alerts_pull(
     dir: &std::path::Path,
     catalog: &Catalog,
+    ca_file: Option<PathBuf>,
     args: PullArgs,
 ) -> anyhow::Result<ExitCode> {
     let file = config_file(args.config.as_deref())?;
@@ -633,6 +650,7 @@ fn alerts_pull(
         tenant_id: args.tenant_id,
         client_id: args.client_id,
         client_secret: args.client_secret,
+        ca_file: ca_file.map(|p| p.to_string_lossy().into_owned()),
     };
     let config = AlertsConfig::resolve(flags, &env, file.as_ref())?;
     let window = Narrow {
@@ -661,7 +679,7 @@ fn alerts_pull(
         top: args.top,
     };
     let interval = span("interval", &args.interval)?.unsigned_abs();
-    let http = azure_core::http::new_http_client(None);
+    let http = huntvault::http::client(config.ca_file.as_deref())?;
     let archive = Archive::open_or_create(dir, catalog)
         .with_context(|| format!("opening the index at {}", dir.display()))?;
     let rt = runtime()?;

@@ -14,6 +14,8 @@
 
 #[path = "common/azurite.rs"]
 mod azurite;
+#[path = "common/https.rs"]
+mod https;
 
 use std::path::PathBuf;
 use std::process::Command;

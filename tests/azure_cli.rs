@@ -24,6 +24,8 @@
 #[path = "common/azurite.rs"]
 mod azurite;
 mod common;
+#[path = "common/https.rs"]
+mod https;
 #[allow(dead_code)]
 #[path = "../examples/upload.rs"]
 mod upload;

@@ -7,6 +7,7 @@
 //! client secret is held in a [`Secret`] and never printed.
 
 use std::fmt;
+use std::path::PathBuf;
 
 use azure_core::http::Url;
 use serde::Deserialize;
@@ -28,6 +29,8 @@ pub struct AlertsSettings {
     pub tenant_id: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
+    /// PEM file of extra certificate authorities to trust.
+    pub ca_file: Option<String>,
 }
 
 impl fmt::Debug for AlertsSettings {
@@ -44,6 +47,7 @@ impl fmt::Debug for AlertsSettings {
                 "client_secret",
                 &self.client_secret.as_ref().map(Secret::new),
             )
+            .field("ca_file", &self.ca_file)
             .finish()
     }
 }
@@ -60,6 +64,8 @@ pub struct AlertsConfig {
     pub tenant_id: String,
     pub client_id: String,
     pub client_secret: Secret,
+    /// Extra certificate authorities to trust (`--ca-file`).
+    pub ca_file: Option<PathBuf>,
 }
 
 impl AlertsConfig {
@@ -70,6 +76,7 @@ impl AlertsConfig {
         env: &dyn Fn(&str) -> Option<String>,
         file: Option<&FileConfig>,
     ) -> Result<AlertsConfig> {
+        let storage_ca_file = file.and_then(|f| f.storage.ca_file.clone());
         let file = file.map(|f| f.alerts.clone()).unwrap_or_default();
         let pick = |flag: Option<String>, var: Option<&str>, from_file: Option<String>| {
             nonempty(flag)
@@ -137,6 +144,7 @@ impl AlertsConfig {
             tenant_id,
             client_id,
             client_secret,
+            ca_file: pick(flags.ca_file, None, file.ca_file.or(storage_ca_file)).map(PathBuf::from),
         })
     }
 

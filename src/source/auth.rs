@@ -68,6 +68,9 @@ pub const DEV_ACCOUNT_KEY: &str =
 /// The emulator's default Blob endpoint (`UseDevelopmentStorage=true`).
 const DEV_BLOB_ENDPOINT: &str = "http://127.0.0.1:10000/devstoreaccount1";
 
+/// The environment variable naming extra certificate authorities to trust.
+pub const CA_FILE_ENV: &str = "HUNTVAULT_CA_FILE";
+
 /// The scope of Azure Storage for Entra ID tokens.
 pub(crate) const STORAGE_SCOPE: &str = "https://storage.azure.com/.default";
 
@@ -114,6 +117,8 @@ pub struct StorageFlags {
     /// `key`, `sas`, `connection-string`, `client-secret`, `managed-identity`,
     /// `workload-identity`, `azure-cli` or `default`.
     pub auth_mode: Option<String>,
+    /// Extra certificate authorities (PEM) to trust.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl fmt::Debug for StorageFlags {
@@ -125,6 +130,7 @@ impl fmt::Debug for StorageFlags {
             .field("sas_token", &presence(&self.sas_token))
             .field("blob_endpoint", &self.blob_endpoint)
             .field("auth_mode", &self.auth_mode)
+            .field("ca_file", &self.ca_file)
             .finish()
     }
 }
@@ -164,6 +170,7 @@ pub struct FileStorage {
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
     pub federated_token_file: Option<String>,
+    pub ca_file: Option<String>,
 }
 
 impl fmt::Debug for FileStorage {
@@ -179,6 +186,7 @@ impl fmt::Debug for FileStorage {
             .field("client_id", &self.client_id)
             .field("client_secret", &presence(&self.client_secret))
             .field("federated_token_file", &self.federated_token_file)
+            .field("ca_file", &self.ca_file)
             .finish()
     }
 }
@@ -303,6 +311,8 @@ pub struct StorageConfig {
     pub authority_host: Option<String>,
     /// Whether the credential came from a connection string (for messages).
     pub from_connection_string: bool,
+    /// Extra certificate authorities (PEM) to trust, besides the system's.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// One layer of settings: flags, environment or config file.
@@ -318,6 +328,7 @@ struct Layer {
     client_id: Option<String>,
     client_secret: Option<String>,
     federated_token_file: Option<String>,
+    ca_file: Option<String>,
 }
 
 /// Settings by precedence: flags, environment, file.
@@ -510,6 +521,7 @@ impl StorageConfig {
             sas_token: nonempty(flags.sas_token),
             blob_endpoint: nonempty(flags.blob_endpoint),
             auth_mode: nonempty(flags.auth_mode),
+            ca_file: nonempty(flags.ca_file.map(|p| p.to_string_lossy().into_owned())),
             ..Layer::default()
         };
         let env_layer = Layer {
@@ -521,6 +533,7 @@ impl StorageConfig {
             client_id: e("AZURE_CLIENT_ID"),
             client_secret: e("AZURE_CLIENT_SECRET"),
             federated_token_file: e("AZURE_FEDERATED_TOKEN_FILE"),
+            ca_file: e(CA_FILE_ENV),
             ..Layer::default()
         };
         let file_layer = file.map_or_else(Layer::default, |f| {
@@ -536,6 +549,7 @@ impl StorageConfig {
                 client_id: nonempty(s.client_id),
                 client_secret: nonempty(s.client_secret),
                 federated_token_file: nonempty(s.federated_token_file),
+                ca_file: nonempty(s.ca_file),
             }
         });
         let layers = Layers([flags_layer, env_layer, file_layer]);
@@ -544,6 +558,7 @@ impl StorageConfig {
             None => layers.inferred_mode(),
         };
         let authority_host = e("AZURE_AUTHORITY_HOST");
+        let ca_file = layers.value(|l| &l.ca_file).map(PathBuf::from);
 
         if mode == AuthMode::ConnectionString {
             let (text, layer) = layers.get(|l| &l.connection_string).ok_or_else(|| {
@@ -574,6 +589,7 @@ impl StorageConfig {
                 auth,
                 authority_host,
                 from_connection_string: true,
+                ca_file,
             });
         }
 
@@ -659,6 +675,7 @@ impl StorageConfig {
             auth,
             authority_host,
             from_connection_string: false,
+            ca_file,
         })
     }
 

@@ -34,9 +34,8 @@ use azure_core::error::{CheckSuccessOptions, ErrorKind};
 use azure_core::http::policies::auth::BearerTokenAuthorizationPolicy;
 use azure_core::http::policies::{Policy, PolicyResult};
 use azure_core::http::{
-    AsyncResponseBody, ClientOptions, Context, ExponentialRetryOptions, HttpClientOptions, Method,
-    Pipeline, PipelineSendOptions, Request, RetryOptions, StatusCode, Transport, Url,
-    new_http_client,
+    AsyncResponseBody, ClientOptions, Context, ExponentialRetryOptions, Method, Pipeline,
+    PipelineSendOptions, Request, RetryOptions, StatusCode, Transport, Url,
 };
 use azure_storage_blob::models::{
     BlobClientDownloadOptions, BlobServiceClientListContainersOptions, HttpRange,
@@ -116,9 +115,7 @@ impl AzureSource {
             )));
         }
         let counters = Arc::new(Counters::default());
-        let transport = Transport::new(new_http_client(Some(HttpClientOptions {
-            automatic_decompression: false,
-        })));
+        let transport = Transport::new(crate::http::client(config.ca_file.as_deref())?);
         let retry = RetryOptions::exponential(ExponentialRetryOptions {
             initial_delay: azure_core::time::Duration::milliseconds(500),
             max_retries: 6,
@@ -523,10 +520,16 @@ impl ErrorContext {
         let account = &self.account;
         let what = op.describe();
         if unreachable(err) {
+            let cause = deepest_message(err);
+            let advice = if cause.contains("certificate") {
+                "its TLS certificate is not trusted: when a proxy or a private authority \
+                 signs it, give that authority's certificate with --ca-file"
+            } else {
+                "check --blob-endpoint / network"
+            };
             return Error::Unreachable(clean(format!(
-                "cannot reach {} ({what}): check --blob-endpoint / network ({})",
-                self.endpoint,
-                deepest_message(err)
+                "cannot reach {} ({what}): {advice} ({cause})",
+                self.endpoint
             )));
         }
         if matches!(err.kind(), ErrorKind::Credential) {

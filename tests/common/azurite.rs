@@ -23,11 +23,16 @@ use azure_core::http::RequestContent;
 use huntvault::source::auth::{DEV_ACCOUNT, DEV_ACCOUNT_KEY, StorageConfig, StorageFlags};
 use huntvault::source::azure::AzureSource;
 
-/// A running Azurite Blob service, by its base URL (`http://127.0.0.1:PORT`).
+use super::https::TestCa;
+
+/// A running Azurite Blob service, by its base URL (`http://127.0.0.1:PORT`,
+/// or `https://` when started with a test authority's certificate).
 #[derive(Debug, Clone)]
 pub struct Emulator {
     pub base: String,
     accounts: Vec<String>,
+    /// The authority (PEM) to trust for an https emulator.
+    ca_file: Option<PathBuf>,
 }
 
 impl Emulator {
@@ -35,6 +40,16 @@ impl Emulator {
     /// stopped when this process exits. Panics when it cannot start: tests
     /// never skip for want of an emulator.
     pub fn start(accounts: &[&str]) -> Emulator {
+        Emulator::launch(accounts, None)
+    }
+
+    /// Like [`Emulator::start`], but over https with `ca`'s server
+    /// certificate, accepting Microsoft Entra ID bearer tokens too.
+    pub fn start_https(accounts: &[&str], ca: &TestCa) -> Emulator {
+        Emulator::launch(accounts, Some(ca))
+    }
+
+    fn launch(accounts: &[&str], ca: Option<&TestCa>) -> Emulator {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         static STARTED: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
@@ -46,24 +61,31 @@ impl Emulator {
             .iter()
             .map(|a| format!("{a}:{}", key_for(a)))
             .collect();
-        let out = Command::new("bash")
+        let mut command = Command::new("bash");
+        command
             .arg(root.join("scripts/azurite.sh"))
             .arg("start")
             .arg(&dir)
             .env("AZURITE_ACCOUNTS", spec.join(";"))
             .env("AZURITE_WATCH_PID", std::process::id().to_string())
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .expect("run scripts/azurite.sh");
+            .stderr(std::process::Stdio::inherit());
+        if let Some(ca) = ca {
+            command
+                .env("AZURITE_CERT", &ca.cert_pem)
+                .env("AZURITE_KEY", &ca.key_pem);
+        }
+        let out = command.output().expect("run scripts/azurite.sh");
         assert!(
             out.status.success(),
             "scripts/azurite.sh start {} failed: Azurite is needed (npm install azurite)",
             dir.display()
         );
         let port = std::fs::read_to_string(dir.join("port")).expect("Azurite's port file");
+        let scheme = if ca.is_some() { "https" } else { "http" };
         Emulator {
-            base: format!("http://127.0.0.1:{}", port.trim()),
+            base: format!("{scheme}://127.0.0.1:{}", port.trim()),
             accounts: accounts.iter().map(|a| a.to_string()).collect(),
+            ca_file: ca.map(|c| c.ca_pem.clone()),
         }
     }
 
@@ -73,7 +95,9 @@ impl Emulator {
             self.accounts.iter().any(|a| a == name),
             "account {name} was not created: add it to the emulator's list"
         );
-        Account::new(&self.base, name, &key_for(name))
+        let mut account = Account::new(&self.base, name, &key_for(name));
+        account.ca_file = self.ca_file.clone();
+        account
     }
 }
 
@@ -110,6 +134,8 @@ pub struct Account {
     pub base: String,
     pub name: String,
     pub key: String,
+    /// The authority (PEM) to trust for an https emulator.
+    pub ca_file: Option<PathBuf>,
     writer: Arc<OnceLock<AzureSource>>,
 }
 
@@ -119,6 +145,7 @@ impl Account {
             base: base.to_string(),
             name: name.to_string(),
             key: key.to_string(),
+            ca_file: None,
             writer: Arc::default(),
         }
     }
@@ -131,7 +158,8 @@ impl Account {
     /// The `AccountKey=` connection string, with `key`.
     pub fn connection_string_with(&self, key: &str) -> String {
         format!(
-            "DefaultEndpointsProtocol=http;AccountName={};AccountKey={key};BlobEndpoint={};",
+            "DefaultEndpointsProtocol={};AccountName={};AccountKey={key};BlobEndpoint={};",
+            self.base.split(':').next().unwrap_or("http"),
             self.name,
             self.endpoint()
         )
@@ -147,6 +175,7 @@ impl Account {
         self.writer.get_or_init(|| {
             let flags = StorageFlags {
                 connection_string: Some(self.connection_string()),
+                ca_file: self.ca_file.clone(),
                 ..Default::default()
             };
             let config = StorageConfig::resolve(flags, &|_| None, None).expect("storage config");
@@ -246,7 +275,7 @@ pub async fn append_blocks(source: &AzureSource, container: &str, blob: &str, bl
 
 /// Environment variables huntvault reads; removed from every run so that the
 /// caller's shell cannot change a test.
-const HUNTVAULT_ENV: [&str; 13] = [
+const HUNTVAULT_ENV: [&str; 14] = [
     "AZURE_STORAGE_CONNECTION_STRING",
     "AZURE_STORAGE_ACCOUNT",
     "AZURE_STORAGE_KEY",
@@ -260,6 +289,7 @@ const HUNTVAULT_ENV: [&str; 13] = [
     "HUNTVAULT_INDEX",
     "HUNTVAULT_SCHEMA",
     "HUNTVAULT_LOG",
+    "HUNTVAULT_CA_FILE",
 ];
 
 /// Runs `huntvault ARGS --index INDEX` in `cwd` (so no `./huntvault.toml` is
