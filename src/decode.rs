@@ -205,13 +205,38 @@ impl Decoder {
         for (key, value) in props {
             self.add_value(&mut doc, &mut loose, &key, value);
         }
-        if !loose.kw.is_empty() {
-            doc.add_field_value(f.kw, &OwnedValue::Object(loose.kw));
-        }
-        if !loose.txt.is_empty() {
-            doc.add_field_value(f.txt, &OwnedValue::Object(loose.txt));
-        }
+        loose.add_to(&mut doc, f);
         Ok(Record { id, table, doc })
+    }
+
+    /// The document of a JSON object that is a record by itself (an alert
+    /// from an alerts API): each member is a column of `table`. `id` is its
+    /// identity, `origin` where it was read (stored as `_blob`), `raw` the
+    /// object's original text.
+    pub fn object_document(
+        &self,
+        table: &str,
+        id: &str,
+        origin: &str,
+        raw: &str,
+        time: Option<jiff::Timestamp>,
+        object: Map<String, Value>,
+    ) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::new();
+        doc.add_text(f.table, table);
+        doc.add_text(f.id, id);
+        doc.add_text(f.blob, origin);
+        doc.add_text(f.raw, raw);
+        if let Some(t) = time {
+            doc.add_date(f.time, timefmt::to_tantivy(t));
+        }
+        let mut loose = Loose::default();
+        for (key, value) in object {
+            self.add_value(&mut doc, &mut loose, &key, value);
+        }
+        loose.add_to(&mut doc, f);
+        doc
     }
 
     /// Indexes one column value by its field's kind, or loosely when it has
@@ -273,6 +298,16 @@ impl Decoder {
 }
 
 impl Loose {
+    /// Adds what was gathered to the document's `_kw` and `_txt` fields.
+    fn add_to(self, doc: &mut TantivyDocument, f: &Fields) {
+        if !self.kw.is_empty() {
+            doc.add_field_value(f.kw, &OwnedValue::Object(self.kw));
+        }
+        if !self.txt.is_empty() {
+            doc.add_field_value(f.txt, &OwnedValue::Object(self.txt));
+        }
+    }
+
     fn push(&mut self, name: &str, value: Value) {
         if let Some(kw) = to_keyword_value(&value) {
             self.kw.push((name.to_string(), kw));

@@ -16,8 +16,10 @@
 //!
 //! The query side, [`query`], compiles search strings to tantivy queries and
 //! prints results. [`generate`] writes synthetic exports for tests, benchmarks
-//! and the demo.
+//! and the demo. [`alerts`] pulls Defender alerts from the SIEM and Graph
+//! alerts APIs into the same archive.
 
+pub mod alerts;
 pub mod decode;
 pub mod demo;
 pub mod discover;

@@ -9,6 +9,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
+use huntvault::alerts::config::{AlertsConfig, AlertsSettings};
+use huntvault::alerts::{self, PullOptions, PullSummary};
 use huntvault::discover::Window;
 use huntvault::generate::{self, GenerateOptions};
 use huntvault::index::pipeline::{self, IndexOptions, RunSummary};
@@ -19,7 +21,9 @@ use huntvault::query::search::{self, SearchRequest, SortSpec};
 use huntvault::query::{aggregate, kql};
 use huntvault::schema::Catalog;
 use huntvault::source::Source;
-use huntvault::source::auth::{CA_FILE_ENV, StorageConfig, StorageFlags, load_config_file};
+use huntvault::source::auth::{
+    CA_FILE_ENV, FileConfig, StorageConfig, StorageFlags, load_config_file,
+};
 use huntvault::source::azure::AzureSource;
 use huntvault::source::local::LocalSource;
 use huntvault::{Error, demo, timefmt};
@@ -31,10 +35,11 @@ Exit codes:
   2  bad usage or bad query
   3  the index is locked by another huntvault process
   4  no index at --index
-  5  the source could not be read
-  6  access denied by the storage account (credentials, role or SAS permissions)
+  5  the source (or the alerts API) could not be read
+  6  access denied by the storage account (credentials, role or SAS permissions),
+     the token endpoint or the alerts API
   7  a container or blob is not there
-  8  the storage endpoint cannot be reached
+  8  the storage endpoint (or the alerts API) cannot be reached
   9  the SAS token has expired
   10 the run finished, but some blobs could not be read completely";
 
@@ -71,6 +76,8 @@ enum Command {
     Hunt(HuntArgs),
     /// Write the original records matching a query, byte for byte.
     Export(ExportArgs),
+    /// Defender alerts: `alerts pull` stores them in the index.
+    Alerts(AlertsArgs),
 }
 
 #[derive(Args)]
@@ -146,17 +153,22 @@ const DEFAULT_LOG: &str = "warn,rustls_platform_verifier=off";
 /// The config file read when --config is not given and it exists.
 const DEFAULT_CONFIG: &str = "huntvault.toml";
 
+/// The config file: the one named, else `./huntvault.toml` when present.
+fn config_file(path: Option<&std::path::Path>) -> anyhow::Result<Option<FileConfig>> {
+    Ok(match path {
+        Some(p) => Some(load_config_file(p)?),
+        None if std::path::Path::new(DEFAULT_CONFIG).exists() => {
+            Some(load_config_file(std::path::Path::new(DEFAULT_CONFIG))?)
+        }
+        None => None,
+    })
+}
+
 impl AzureArgs {
     /// The Azure source these settings name (the resolver refuses settings
     /// that name no account).
     fn source(self, ca_file: Option<PathBuf>) -> anyhow::Result<AzureSource> {
-        let file = match &self.config {
-            Some(p) => Some(load_config_file(p)?),
-            None if std::path::Path::new(DEFAULT_CONFIG).exists() => {
-                Some(load_config_file(std::path::Path::new(DEFAULT_CONFIG))?)
-            }
-            None => None,
-        };
+        let file = config_file(self.config.as_deref())?;
         let env = |name: &str| std::env::var(name).ok();
         let flags = StorageFlags {
             connection_string: self.connection_string,
@@ -326,6 +338,90 @@ struct ExportArgs {
     now: Option<String>,
 }
 
+#[derive(Args)]
+struct AlertsArgs {
+    #[command(subcommand)]
+    command: AlertsCommand,
+}
+
+#[derive(Subcommand)]
+enum AlertsCommand {
+    /// Pull new and updated alerts into the index (tables GraphAlerts, SiemAlerts).
+    Pull(PullArgs),
+}
+
+/// What to pull, from where, as which app registration. Flags win over the
+/// environment (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET,
+/// AZURE_AUTHORITY_HOST), which wins over the [alerts] table of the config file.
+#[derive(Args)]
+struct PullArgs {
+    /// graph (Microsoft Graph security/alerts_v2, the default) or siem (the
+    /// Defender SIEM alerts API).
+    #[arg(long)]
+    api: Option<String>,
+    /// SIEM API region: eu, us or uk.
+    #[arg(long)]
+    region: Option<String>,
+    /// URL of the alert list (default: the API's public endpoint).
+    #[arg(long)]
+    endpoint: Option<String>,
+    /// Microsoft Entra ID authority host (default: https://login.microsoftonline.com).
+    #[arg(long)]
+    authority_host: Option<String>,
+    /// Token scope (default: the API's).
+    #[arg(long)]
+    scope: Option<String>,
+    /// Tenant (directory) id of the app registration.
+    #[arg(long)]
+    tenant_id: Option<String>,
+    /// Client (application) id of the app registration.
+    #[arg(long)]
+    client_id: Option<String>,
+    /// Client secret (prefer AZURE_CLIENT_SECRET or the config file: flags show in `ps`).
+    #[arg(long)]
+    client_secret: Option<String>,
+    /// Config file with an [alerts] table (default: ./huntvault.toml when present).
+    #[arg(long, env = "HUNTVAULT_CONFIG")]
+    config: Option<PathBuf>,
+    /// Alerts changed since (default: where the last pull ended, less 5 minutes):
+    /// a date, date-time, or span back from now (`7d`).
+    #[arg(long)]
+    since: Option<String>,
+    /// Alerts changed before this time.
+    #[arg(long)]
+    until: Option<String>,
+    /// SIEM: alerts of the last span (`10m`, `2h`; sent as an ISO 8601 duration).
+    #[arg(long, conflicts_with = "since")]
+    ago: Option<String>,
+    /// SIEM: at most this many alerts, the most recent.
+    #[arg(long)]
+    limit: Option<u32>,
+    /// SIEM: only this machine group (repeatable).
+    #[arg(long = "machine-group")]
+    machine_groups: Vec<String>,
+    /// SIEM: only machines with this tag from the registry (DeviceCreatedMachineTags).
+    #[arg(long)]
+    device_tag: Option<String>,
+    /// SIEM: only machines with this tag from the portal (CloudCreatedMachineTags).
+    #[arg(long)]
+    cloud_tag: Option<String>,
+    /// Graph: alerts per page ($top).
+    #[arg(long)]
+    top: Option<u32>,
+    /// Keep pulling, every --interval.
+    #[arg(long)]
+    watch: bool,
+    /// Time between pulls with --watch (`15m`, `1h`).
+    #[arg(long, default_value = "15m")]
+    interval: String,
+    /// No summary line.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Print each pull's summary as JSON on standard output.
+    #[arg(long)]
+    json_summary: bool,
+}
+
 /// Exit code of a run that finished with blobs it could not read completely.
 const EXIT_PARTIAL: u8 = 10;
 
@@ -384,6 +480,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 writeln!(out)?;
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Alerts(args) => {
+            let AlertsCommand::Pull(pull) = args.command;
+            alerts_pull(&cli.index, &catalog()?, cli.ca_file, pull)
         }
     }
 }
@@ -726,4 +826,94 @@ fn generate_cmd(catalog: &Catalog, args: GenerateArgs) -> anyhow::Result<ExitCod
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn alerts_pull(
+    dir: &std::path::Path,
+    catalog: &Catalog,
+    ca_file: Option<PathBuf>,
+    args: PullArgs,
+) -> anyhow::Result<ExitCode> {
+    let file = config_file(args.config.as_deref())?;
+    let env = |name: &str| std::env::var(name).ok();
+    let flags = AlertsSettings {
+        api: args.api,
+        region: args.region,
+        endpoint: args.endpoint,
+        authority_host: args.authority_host,
+        scope: args.scope,
+        tenant_id: args.tenant_id,
+        client_id: args.client_id,
+        client_secret: args.client_secret,
+        ca_file: ca_file.map(|p| p.to_string_lossy().into_owned()),
+    };
+    let config = AlertsConfig::resolve(flags, &env, file.as_ref())?;
+    let window = Narrow {
+        tables: Vec::new(),
+        since: args.since,
+        until: args.until,
+    }
+    .window()?;
+    let span = |flag: &str, text: &str| {
+        timefmt::parse_span(text)
+            .filter(|s| s.is_positive())
+            .ok_or_else(|| {
+                usage(format!(
+                    "--{flag} {text:?} is not a span: write 10m, 2h, 7d"
+                ))
+            })
+    };
+    let mut opts = PullOptions {
+        since: window.since,
+        until: window.until,
+        ago: args.ago.as_deref().map(|a| span("ago", a)).transpose()?,
+        limit: args.limit,
+        machine_groups: args.machine_groups,
+        device_tag: args.device_tag,
+        cloud_tag: args.cloud_tag,
+        top: args.top,
+    };
+    let interval = span("interval", &args.interval)?.unsigned_abs();
+    let http = huntvault::http::client(config.ca_file.as_deref())?;
+    let archive = Archive::open_or_create(dir, catalog)
+        .with_context(|| format!("opening the index at {}", dir.display()))?;
+    let rt = runtime()?;
+    loop {
+        match rt.block_on(alerts::pull(
+            &archive,
+            catalog,
+            &config,
+            http.clone(),
+            &opts,
+        )) {
+            Ok(summary) if args.json_summary => println!("{}", serde_json::to_string(&summary)?),
+            Ok(summary) if !args.quiet => eprintln!("{}", pull_line(&summary)),
+            Ok(_) => {}
+            Err(e) if args.watch && alerts::transient(&e) => eprintln!("error: {e}"),
+            Err(e) => return Err(e.into()),
+        }
+        if !args.watch {
+            return Ok(ExitCode::SUCCESS);
+        }
+        // After the first pull, the cursor says where to go on.
+        opts.since = None;
+        opts.ago = None;
+        std::thread::sleep(interval);
+    }
+}
+
+fn pull_line(s: &PullSummary) -> String {
+    format!(
+        "pulled {} alerts from the {} API (tenant {}) in {} requests, {:.1}s: {} new, {} updated, \
+         {} unchanged; next pull from {}",
+        s.received,
+        s.api,
+        s.tenant,
+        s.requests,
+        s.elapsed_secs,
+        s.added,
+        s.updated,
+        s.unchanged,
+        s.cursor.as_deref().unwrap_or("the API's default window"),
+    )
 }

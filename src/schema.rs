@@ -62,12 +62,24 @@ pub struct Column {
     pub origin: Option<String>,
 }
 
-/// One `schema/<Table>.json` file.
+/// One `schema/<Table>.json` file: a streamed table names its `container`;
+/// a table pulled from an alerts API names that `api` instead.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TableSchema {
     pub table: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub container: String,
+    /// The alerts API the table is pulled from (`siem`, `graph`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<String>,
     pub columns: Vec<Column>,
+}
+
+impl TableSchema {
+    /// Whether the Streaming API exports this table to storage.
+    pub fn streamed(&self) -> bool {
+        self.api.is_none()
+    }
 }
 
 /// Envelope keys with a fixed meaning, and their kinds. Other envelope keys
@@ -173,6 +185,11 @@ impl Catalog {
         self.tables.values()
     }
 
+    /// The tables the Streaming API exports (every table but the alert ones).
+    pub fn streamed_tables(&self) -> impl Iterator<Item = &TableSchema> {
+        self.tables().filter(|t| t.streamed())
+    }
+
     pub fn table(&self, name: &str) -> Option<&TableSchema> {
         self.tables.get(name)
     }
@@ -216,9 +233,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn embedded_catalog_has_the_21_streamed_tables() {
+    fn embedded_catalog_has_the_21_streamed_tables_and_the_alert_tables() {
         let c = Catalog::embedded();
-        assert_eq!(c.tables().count(), 21);
+        assert_eq!(c.streamed_tables().count(), 21);
+        assert_eq!(c.tables().count(), 23);
+        assert_eq!(
+            c.table("SiemAlerts").and_then(|t| t.api.as_deref()),
+            Some("siem")
+        );
+        assert_eq!(c.fields()["LastProcessedTimeUtc"], Kind::Date);
+        assert_eq!(c.fields()["lastUpdateDateTime"], Kind::Date);
         assert_eq!(c.fields()["ReportId"], Kind::Keyword);
         assert_eq!(c.fields()["AdditionalFields"], Kind::Dynamic);
         assert_eq!(c.fields()["ProcessCommandLine"], Kind::Text);

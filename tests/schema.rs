@@ -25,8 +25,14 @@ fn every_streamed_table_and_reference_column_is_in_the_schema() {
         .map(str::to_string)
         .collect();
     assert_eq!(streamed.len(), 21);
-    let files: BTreeSet<String> = catalog.tables().map(|t| t.table.clone()).collect();
+    let files: BTreeSet<String> = catalog.streamed_tables().map(|t| t.table.clone()).collect();
     assert_eq!(files, streamed, "one schema file per streamed table");
+    let alerts: BTreeSet<&str> = catalog
+        .tables()
+        .filter(|t| !t.streamed())
+        .map(|t| t.table.as_str())
+        .collect();
+    assert_eq!(alerts, BTreeSet::from(["GraphAlerts", "SiemAlerts"]));
 
     let mut expected: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for line in reference("advanced-hunting-columns.tsv").lines().skip(1) {

@@ -276,17 +276,24 @@ fn select_tables<'c>(
     wanted: Option<&[String]>,
 ) -> Result<Vec<&'c TableSchema>> {
     let Some(names) = wanted else {
-        return Ok(catalog.tables().collect());
+        return Ok(catalog.streamed_tables().collect());
     };
     let mut chosen = BTreeSet::new();
     for name in names {
-        let table = catalog.canonical_table(name.trim()).ok_or_else(|| {
-            let known: Vec<&str> = catalog.tables().map(|t| t.table.as_str()).collect();
-            Error::Usage(format!(
-                "generate: unknown table {name:?} (known: {})",
-                known.join(", ")
-            ))
-        })?;
+        let streamed = |t: &&str| catalog.table(t).is_some_and(TableSchema::streamed);
+        let table = catalog
+            .canonical_table(name.trim())
+            .filter(streamed)
+            .ok_or_else(|| {
+                let known: Vec<&str> = catalog
+                    .streamed_tables()
+                    .map(|t| t.table.as_str())
+                    .collect();
+                Error::Usage(format!(
+                    "generate: unknown table {name:?} (known: {})",
+                    known.join(", ")
+                ))
+            })?;
         chosen.insert(table);
     }
     if chosen.is_empty() {

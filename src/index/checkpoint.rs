@@ -63,6 +63,10 @@ impl BlobProgress {
 pub struct Checkpoint {
     pub version: u32,
     pub blobs: BTreeMap<String, BlobProgress>,
+    /// Per alerts API and tenant (`siem/<tenant>`, `graph/<tenant>`): how far
+    /// `alerts pull` has come.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub alerts: BTreeMap<String, crate::alerts::AlertCursor>,
 }
 
 impl Checkpoint {

@@ -141,12 +141,16 @@ impl fmt::Debug for StorageFlags {
 pub struct FileConfig {
     #[serde(default)]
     pub storage: FileStorage,
+    /// The `[alerts]` table, read by `alerts pull`.
+    #[serde(default)]
+    pub alerts: crate::alerts::config::AlertsSettings,
 }
 
 impl fmt::Debug for FileConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FileConfig")
             .field("storage", &self.storage)
+            .field("alerts", &self.alerts)
             .finish()
     }
 }
@@ -372,7 +376,7 @@ impl Layers {
 }
 
 /// `None` for an absent or blank setting.
-fn nonempty(v: Option<String>) -> Option<String> {
+pub(crate) fn nonempty(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
@@ -1247,6 +1251,7 @@ mod tests {
                 account_key: Some(KEY.into()),
                 ..Default::default()
             },
+            ..Default::default()
         };
         // File alone.
         let c = StorageConfig::resolve(StorageFlags::default(), &no_env, Some(&file)).unwrap();
