@@ -25,6 +25,7 @@ pub mod error;
 pub mod generate;
 pub mod index;
 pub mod layout;
+pub mod ops;
 pub mod query;
 pub mod read;
 pub mod schema;

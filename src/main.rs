@@ -13,6 +13,7 @@ use huntvault::discover::Window;
 use huntvault::generate::{self, GenerateOptions};
 use huntvault::index::pipeline::{self, IndexOptions, RunSummary};
 use huntvault::index::{Archive, DEFAULT_INDEX_DIR, INDEX_ENV, deadletter};
+use huntvault::ops::{status, verify};
 use huntvault::query::aggregate;
 use huntvault::query::output::{self, Format};
 use huntvault::query::search::{self, SearchRequest, SortSpec};
@@ -35,7 +36,8 @@ Exit codes:
   7  a container or blob is not there
   8  the storage endpoint cannot be reached
   9  the SAS token has expired
-  10 the run finished, but some blobs could not be read completely";
+  10 the run finished, but some blobs could not be read completely
+  11 verify found blobs whose source, checkpoint and index disagree";
 
 #[derive(Parser)]
 #[command(name = "huntvault", version, about = "Index Microsoft Defender XDR Advanced Hunting exports into a lossless, searchable archive", after_help = EXIT_CODES)]
@@ -62,6 +64,11 @@ enum Command {
     Demo(DemoArgs),
     /// Print the dead-letter log: lines that could not be indexed.
     Deadletter(DeadletterArgs),
+    /// Reconcile the index with the source, blob by blob (exit 11 when any differs).
+    Verify(VerifyArgs),
+    /// Per table: documents, newest event, lag, bytes, duplicates, bad lines,
+    /// open blobs; and the last runs.
+    Status(StatusArgs),
 }
 
 #[derive(Args)]
@@ -130,6 +137,29 @@ struct AzureArgs {
     config: Option<PathBuf>,
 }
 
+impl AzureArgs {
+    /// Whether any storage account setting was given on the command line.
+    fn named(&self) -> bool {
+        self.connection_string.is_some()
+            || self.account.is_some()
+            || self.blob_endpoint.is_some()
+            || self.sas_token.is_some()
+            || self.config.is_some()
+    }
+}
+
+/// The source a command reads: a local directory, else the storage account,
+/// with the default number of blobs read at once for it.
+fn open_source(
+    local: Option<&std::path::Path>,
+    azure: AzureArgs,
+) -> anyhow::Result<(Arc<dyn Source>, usize)> {
+    Ok(match local {
+        Some(local) => (Arc::new(LocalSource::new(local)?), 8),
+        None => (Arc::new(azure.source()?), 32),
+    })
+}
+
 /// The config file read when --config is not given and it exists.
 const DEFAULT_CONFIG: &str = "huntvault.toml";
 
@@ -183,6 +213,46 @@ struct IndexArgs {
     /// Print the run summary as JSON on standard output.
     #[arg(long)]
     json_summary: bool,
+    /// Seal blobs unchanged for this long, and past partitions quiet for this
+    /// long: later runs neither list nor read them (`6h`, `2d`, `30m`).
+    #[arg(long, default_value = "6h")]
+    seal_after: String,
+    /// Commit after this many bytes read (for tests of crash safety).
+    #[arg(long, hide = true)]
+    commit_bytes: Option<u64>,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// Local directory laid out like the storage account (instead of an Azure account).
+    #[arg(long)]
+    source: Option<PathBuf>,
+    #[command(flatten)]
+    azure: AzureArgs,
+    /// Only these tables (comma-separated, any case).
+    #[arg(long, value_delimiter = ',')]
+    tables: Vec<String>,
+    /// Blobs read at once.
+    #[arg(long)]
+    concurrency: Option<usize>,
+    /// Output format: table or json.
+    #[arg(long, default_value = "table")]
+    format: String,
+}
+
+#[derive(Args)]
+struct StatusArgs {
+    /// Also list this local export's open partitions for the lag and bytes pending.
+    #[arg(long)]
+    source: Option<PathBuf>,
+    #[command(flatten)]
+    azure: AzureArgs,
+    /// Runs to show from the history.
+    #[arg(long, default_value_t = 10)]
+    runs: usize,
+    /// Output format: table or json.
+    #[arg(long, default_value = "table")]
+    format: String,
 }
 
 #[derive(Args)]
@@ -266,6 +336,8 @@ struct DeadletterArgs {
 
 /// Exit code of a run that finished with blobs it could not read completely.
 const EXIT_PARTIAL: u8 = 10;
+/// Exit code of a `verify` that found differences.
+const EXIT_DIFFERS: u8 = 11;
 
 fn usage(msg: String) -> anyhow::Error {
     anyhow::Error::new(Error::Usage(msg))
@@ -321,6 +393,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Verify(args) => verify_cmd(&cli.index, &catalog()?, args),
+        Command::Status(args) => status_cmd(&cli.index, &catalog()?, args),
     }
 }
 
@@ -332,10 +406,13 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 fn index(dir: &std::path::Path, catalog: &Catalog, args: IndexArgs) -> anyhow::Result<ExitCode> {
-    let (source, concurrency): (Arc<dyn Source>, usize) = match &args.source {
-        Some(local) => (Arc::new(LocalSource::new(local)?), 8),
-        None => (Arc::new(args.azure.source()?), 32),
-    };
+    let (source, concurrency) = open_source(args.source.as_deref(), args.azure)?;
+    let seal_after = timefmt::parse_span(&args.seal_after).ok_or_else(|| {
+        usage(format!(
+            "--seal-after {:?} is not a span: write 6h, 2d, 30m",
+            args.seal_after
+        ))
+    })?;
     let archive = Archive::open_or_create(dir, catalog)
         .with_context(|| format!("opening the index at {}", dir.display()))?;
     let mut opts = IndexOptions {
@@ -349,6 +426,10 @@ fn index(dir: &std::path::Path, catalog: &Catalog, args: IndexArgs) -> anyhow::R
     if let Some(t) = args.threads {
         opts.threads = t;
     }
+    if let Some(b) = args.commit_bytes {
+        opts.commit_bytes = b;
+    }
+    opts.seal_after = seal_after;
     let summary = runtime()?.block_on(pipeline::run(&archive, catalog, source, &opts))?;
     if args.json_summary {
         println!("{}", serde_json::to_string(&summary)?);
@@ -515,6 +596,130 @@ fn generate_cmd(catalog: &Catalog, args: GenerateArgs) -> anyhow::Result<ExitCod
             report.bytes as f64 / 1e6,
             opts.out.display()
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Only `table` and `json` apply to verify and status.
+fn report_format(format: &str) -> anyhow::Result<bool> {
+    match format {
+        "table" => Ok(false),
+        "json" => Ok(true),
+        other => Err(usage(format!("--format {other:?}: use table or json"))),
+    }
+}
+
+fn verify_cmd(
+    dir: &std::path::Path,
+    catalog: &Catalog,
+    args: VerifyArgs,
+) -> anyhow::Result<ExitCode> {
+    let json = report_format(&args.format)?;
+    let (source, concurrency) = open_source(args.source.as_deref(), args.azure)?;
+    let archive = Archive::open(dir)?;
+    let report = runtime()?.block_on(verify::verify(
+        &archive,
+        catalog,
+        source,
+        &args.tables,
+        args.concurrency.unwrap_or(concurrency),
+    ))?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        for u in &report.differences {
+            writeln!(out, "DIFFERS {}: {}", u.key, u.problems.join("; "))?;
+        }
+        writeln!(
+            out,
+            "verified {} blobs and sealed folders ({} source lines, {} documents, {} blobs gone from the source): {} differ",
+            report.checked,
+            report.source_lines,
+            report.index_docs,
+            report.gone_from_source,
+            report.differences.len()
+        )?;
+    }
+    Ok(if report.differences.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_DIFFERS)
+    })
+}
+
+fn status_cmd(
+    dir: &std::path::Path,
+    catalog: &Catalog,
+    args: StatusArgs,
+) -> anyhow::Result<ExitCode> {
+    let json = report_format(&args.format)?;
+    let source = match (&args.source, args.azure.named()) {
+        (None, false) => None,
+        _ => Some(open_source(args.source.as_deref(), args.azure)?.0),
+    };
+    let archive = Archive::open(dir)?;
+    let st = runtime()?.block_on(status::status(
+        &archive,
+        catalog,
+        source.as_deref(),
+        args.runs,
+    ))?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer(&mut out, &st)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let time = |t: Option<jiff::Timestamp>| t.map_or("-".to_string(), |t| t.to_string());
+    let opt = |n: Option<i64>| n.map_or("-".to_string(), |n| n.to_string());
+    writeln!(
+        out,
+        "{:<32} {:>10} {:<28} {:>8} {:>12} {:>12} {:>9} {:>6} {:>6} {:>8}",
+        "TABLE",
+        "DOCS",
+        "NEWEST EVENT",
+        "LAG S",
+        "BYTES READ",
+        "PENDING",
+        "DUPS",
+        "BAD",
+        "OPEN",
+        "SEALED"
+    )?;
+    for t in &st.tables {
+        writeln!(
+            out,
+            "{:<32} {:>10} {:<28} {:>8} {:>12} {:>12} {:>9} {:>6} {:>6} {:>8}",
+            t.table,
+            t.docs,
+            time(t.newest_event),
+            opt(t.lag_secs),
+            t.bytes_read,
+            opt(t.pending_bytes.map(|b| b as i64)),
+            t.duplicates,
+            t.bad_lines,
+            t.open_blobs,
+            t.sealed_blobs
+        )?;
+    }
+    writeln!(out, "\nlast runs:")?;
+    for r in &st.runs {
+        writeln!(
+            out,
+            "{}  {:>8.1}s  {:<7}  {} docs, {} duplicates, {} bad lines, {} bytes{}",
+            r.start,
+            r.duration_secs,
+            r.result,
+            r.docs_added,
+            r.duplicates,
+            r.bad_lines,
+            r.bytes_read,
+            r.error
+                .as_deref()
+                .map_or(String::new(), |e| format!("  error: {e}"))
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 //! the lines its checkpoint says were consumed, never more, never fewer.
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 
 use serde::{Deserialize, Serialize};
 use tantivy::Index;
@@ -41,6 +42,10 @@ pub struct BlobProgress {
     pub duplicates: u64,
     /// Lines or records that could not be read (see the dead-letter log).
     pub bad: u64,
+    /// When a listing last showed the blob changed (Unix seconds): the
+    /// start of the run that read it. Sealing measures the grace from here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_at: Option<i64>,
 }
 
 impl BlobProgress {
@@ -58,11 +63,65 @@ impl BlobProgress {
     }
 }
 
+/// What the blobs of a sealed partition folder added up to. Their own
+/// progress records are folded into this one, so the checkpoint grows with
+/// the folders sealed, not with every blob ever read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedFolder {
+    pub table: String,
+    pub blobs: u64,
+    /// Bytes consumed (the sum of the blobs' offsets).
+    pub bytes: u64,
+    pub lines: u64,
+    pub records: u64,
+    pub docs: u64,
+    pub duplicates: u64,
+    pub bad: u64,
+    /// The newest partition hour among its blobs (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newest_hour: Option<i64>,
+}
+
+impl SealedFolder {
+    /// One blob's progress as a folder of one; `hour` is its partition hour.
+    pub fn of_blob(p: &BlobProgress, hour: Option<i64>) -> Self {
+        SealedFolder {
+            table: p.table.clone(),
+            blobs: 1,
+            bytes: p.offset,
+            lines: p.lines,
+            records: p.records,
+            docs: p.docs,
+            duplicates: p.duplicates,
+            bad: p.bad,
+            newest_hour: hour,
+        }
+    }
+
+    /// Adds a blob or a sealed sub-folder.
+    pub fn add(&mut self, f: &SealedFolder) {
+        self.table.clone_from(&f.table);
+        self.newest_hour = self.newest_hour.max(f.newest_hour);
+        self.blobs += f.blobs;
+        self.bytes += f.bytes;
+        self.lines += f.lines;
+        self.records += f.records;
+        self.docs += f.docs;
+        self.duplicates += f.duplicates;
+        self.bad += f.bad;
+    }
+}
+
 /// Progress of every blob ever read, keyed by `container/blob`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Checkpoint {
     pub version: u32,
+    /// Blobs of partitions still open (not sealed).
     pub blobs: BTreeMap<String, BlobProgress>,
+    /// Sealed partition folders, keyed by `container/folder/` (a day, month
+    /// or year of one tenant): never listed nor read again.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sealed: BTreeMap<String, SealedFolder>,
 }
 
 impl Checkpoint {
@@ -88,6 +147,14 @@ impl Checkpoint {
                 Ok(cp)
             }
         }
+    }
+
+    /// The sealed folder holding a blob or folder key, if one does.
+    pub fn sealed_folder_of(&self, key: &str) -> Option<(&String, &SealedFolder)> {
+        self.sealed
+            .range::<str, _>((Bound::Unbounded, Bound::Included(key)))
+            .next_back()
+            .filter(|(prefix, _)| key.starts_with(prefix.as_str()))
     }
 
     pub fn to_payload(&self) -> String {

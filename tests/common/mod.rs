@@ -84,6 +84,24 @@ impl Scratch {
     }
 }
 
+/// `generate --json` into the scratch export; the generator's report.
+pub fn generate(s: &Scratch, size: &str, hours: &str, seed: &str) -> Value {
+    let export = s.export();
+    let out = s.ok(&[
+        "generate",
+        "--out",
+        export.to_str().unwrap(),
+        "--size",
+        size,
+        "--hours",
+        hours,
+        "--seed",
+        seed,
+        "--json",
+    ]);
+    serde_json::from_str(&out).expect("generate report")
+}
+
 /// Appends bytes to a file, creating it and its folders.
 pub fn append(path: &Path, bytes: &[u8]) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -1,0 +1,7 @@
+//! Operating an index over time: reconciling it with its source
+//! ([`verify`]) and what it holds and how far behind it is ([`status`]).
+//! [`tally`] counts the index's documents per blob and per table for both.
+
+pub mod status;
+pub mod tally;
+pub mod verify;
