@@ -13,6 +13,7 @@ use huntvault::discover::Window;
 use huntvault::generate::{self, GenerateOptions};
 use huntvault::index::pipeline::{self, IndexOptions, RunSummary};
 use huntvault::index::{Archive, DEFAULT_INDEX_DIR, INDEX_ENV, deadletter};
+use huntvault::ops::watch::{self, Stopper};
 use huntvault::ops::{status, verify};
 use huntvault::query::aggregate;
 use huntvault::query::output::{self, Format};
@@ -217,6 +218,13 @@ struct IndexArgs {
     /// long: later runs neither list nor read them (`6h`, `2d`, `30m`).
     #[arg(long, default_value = "6h")]
     seal_after: String,
+    /// Run for ever: a pass on every tick of --interval; SIGINT or SIGTERM
+    /// commits what was read and exits cleanly.
+    #[arg(long)]
+    watch: bool,
+    /// Time between passes with --watch (ticks fall on its multiples: `1h` runs on the hour).
+    #[arg(long, default_value = "1h", requires = "watch")]
+    interval: String,
     /// Commit after this many bytes read (for tests of crash safety).
     #[arg(long, hide = true)]
     commit_bytes: Option<u64>,
@@ -430,15 +438,48 @@ fn index(dir: &std::path::Path, catalog: &Catalog, args: IndexArgs) -> anyhow::R
         opts.commit_bytes = b;
     }
     opts.seal_after = seal_after;
-    let summary = runtime()?.block_on(pipeline::run(&archive, catalog, source, &opts))?;
-    if args.json_summary {
-        println!("{}", serde_json::to_string(&summary)?);
-    } else if !args.quiet {
-        eprintln!("{}", summary_line(&summary, dir));
+    let rt = runtime()?;
+    let stopper = rt.block_on(async { Stopper::on_signals() })?;
+    opts.stop = Some(stopper.flag());
+    let print = |summary: &RunSummary| -> anyhow::Result<()> {
+        if args.json_summary {
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer(&mut out, summary)?;
+            writeln!(out)?;
+            out.flush()?;
+        } else if !args.quiet {
+            eprintln!("{}", summary_line(summary, dir));
+        }
+        for e in &summary.errors {
+            eprintln!("error: {e}");
+        }
+        Ok(())
+    };
+    if args.watch {
+        let interval = timefmt::parse_span(&args.interval)
+            .and_then(|d| d.try_into().ok())
+            .ok_or_else(|| {
+                usage(format!(
+                    "--interval {:?} is not a span: write 1h, 30m",
+                    args.interval
+                ))
+            })?;
+        let report = |pass: huntvault::Result<RunSummary>| {
+            let printed = match pass {
+                Ok(summary) => print(&summary),
+                Err(e) => Err(e.into()),
+            };
+            if let Err(e) = printed {
+                eprintln!("error: {e:#}");
+            }
+        };
+        rt.block_on(watch::watch(
+            &archive, catalog, source, &opts, interval, &stopper, report,
+        ))?;
+        return Ok(ExitCode::SUCCESS);
     }
-    for e in &summary.errors {
-        eprintln!("error: {e}");
-    }
+    let summary = rt.block_on(pipeline::run(&archive, catalog, source, &opts))?;
+    print(&summary)?;
     Ok(if summary.errors.is_empty() {
         ExitCode::SUCCESS
     } else {

@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -67,6 +67,9 @@ pub struct IndexOptions {
     /// Grace after which an unchanged blob, and a quiet past partition, is
     /// sealed (see [`seal`](super::seal)).
     pub seal_after: jiff::SignedDuration,
+    /// When set (by a signal), no further blob is started and reading stops
+    /// at the next chunk; what was read is committed.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 impl Default for IndexOptions {
@@ -82,6 +85,7 @@ impl Default for IndexOptions {
             commit_interval: Duration::from_secs(60),
             progress: false,
             seal_after: seal::DEFAULT_SEAL_AFTER,
+            stop: None,
         }
     }
 }
@@ -111,6 +115,8 @@ pub struct RunSummary {
     pub folders_sealed: u64,
     pub commits: u64,
     pub elapsed_secs: f64,
+    /// The run was asked to stop and committed what it had read so far.
+    pub stopped: bool,
     /// Blobs that could not be read completely; what was read of them is kept.
     pub errors: Vec<String>,
 }
@@ -340,9 +346,13 @@ async fn run_locked(
             let source = source.clone();
             let tx = work_tx.clone();
             let bar = bar.clone();
+            let stop = opts.stop.as_deref();
             async move {
+                if stopping(stop) {
+                    return None;
+                }
                 let key = task.key.clone();
-                read_blob(source.as_ref(), Arc::new(task), &tx, &bar)
+                read_blob(source.as_ref(), Arc::new(task), &tx, &bar, stop)
                     .await
                     .err()
                     .map(|e| format!("{key}: {e}"))
@@ -365,6 +375,7 @@ async fn run_locked(
         bar.finish_and_clear();
     }
     summary.errors = errors;
+    summary.stopped = stopping(opts.stop.as_deref());
     summary.bytes_read = counted.bytes_read;
     summary.lines = counted.lines;
     summary.records = counted.records;
@@ -508,12 +519,19 @@ async fn head_matches(source: &dyn Source, info: &BlobInfo, p: &BlobProgress) ->
     Ok(head.len() as u64 == p.head_len && checkpoint::head_hash(&head) == p.head_hash)
 }
 
+fn stopping(stop: Option<&AtomicBool>) -> bool {
+    stop.is_some_and(|s| s.load(Ordering::SeqCst))
+}
+
 /// Streams one blob from its start offset to its listed size, in batches.
+/// Asked to stop, it returns after the batches already sent: the blob's
+/// progress then ends at the last of them, and the next run resumes there.
 async fn read_blob(
     source: &dyn Source,
     task: Arc<ReadTask>,
     tx: &async_channel::Sender<Work>,
     bar: &Option<ProgressBar>,
+    stop: Option<&AtomicBool>,
 ) -> Result<()> {
     let closed = || Error::Index("the indexing pipeline stopped".into());
     let mut stream = source
@@ -528,6 +546,9 @@ async fn read_blob(
     let mut head = (task.start == 0).then(Vec::new);
     let mut seq = 0;
     while let Some(chunk) = stream.next().await {
+        if stopping(stop) {
+            return Ok(());
+        }
         let chunk = chunk?;
         if let Some(h) = head.as_mut()
             && (h.len() as u64) < HEAD_LEN
