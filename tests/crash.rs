@@ -265,18 +265,7 @@ fn azurite_stopped_mid_run_and_restarted_loses_and_duplicates_nothing() {
     let mut child = huntvault(&index, &args).spawn().unwrap();
     // Once the first commit has landed, take the storage account away for a
     // few seconds.
-    let meta = index.join("tantivy").join("meta.json");
-    let start = Instant::now();
-    while !std::fs::read_to_string(&meta)
-        .unwrap_or_default()
-        .contains("\"payload\": \"")
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "no commit within a minute"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    common::wait_for_first_commit(&index);
     azurite.stop();
     assert!(
         child.try_wait().unwrap().is_none(),

@@ -91,18 +91,7 @@ fn sigint_during_a_pass_commits_what_was_read_and_the_next_run_completes() {
     let records = report["records"].as_u64().unwrap();
     let mut child = spawn_index(&s, &["--commit-bytes", "262144", "--concurrency", "2"]);
     // Wait until the first commit has landed, then interrupt.
-    let start = Instant::now();
-    let meta = s.index().join("tantivy").join("meta.json");
-    while !std::fs::read_to_string(&meta)
-        .unwrap_or_default()
-        .contains("\"payload\": \"")
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "no commit within a minute"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    common::wait_for_first_commit(&s.index());
     signal(&child, "INT");
     let status = wait_exit(&mut child, Duration::from_secs(30));
     let mut out = String::new();
