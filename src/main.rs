@@ -14,7 +14,7 @@ use huntvault::generate::{self, GenerateOptions};
 use huntvault::index::pipeline::{self, IndexOptions, RunSummary};
 use huntvault::index::{Archive, DEFAULT_INDEX_DIR, INDEX_ENV, deadletter};
 use huntvault::ops::watch::{self, Stopper};
-use huntvault::ops::{status, verify};
+use huntvault::ops::{prune, status, verify};
 use huntvault::query::aggregate;
 use huntvault::query::output::{self, Format};
 use huntvault::query::search::{self, SearchRequest, SortSpec};
@@ -70,6 +70,9 @@ enum Command {
     /// Per table: documents, newest event, lag, bytes, duplicates, bad lines,
     /// open blobs; and the last runs.
     Status(StatusArgs),
+    /// Remove the partitions of hours before a date, their documents and
+    /// progress, and reclaim the space.
+    Prune(PruneArgs),
 }
 
 #[derive(Args)]
@@ -249,6 +252,20 @@ struct VerifyArgs {
 }
 
 #[derive(Args)]
+#[command(group = clap::ArgGroup::new("cutoff").required(true))]
+struct PruneArgs {
+    /// Remove partitions of hours before this date or date-time.
+    #[arg(long, group = "cutoff")]
+    before: Option<String>,
+    /// Remove partitions older than this span (`400d`).
+    #[arg(long, group = "cutoff")]
+    older_than: Option<String>,
+    /// Output format: table or json.
+    #[arg(long, default_value = "table")]
+    format: String,
+}
+
+#[derive(Args)]
 struct StatusArgs {
     /// Also list this local export's open partitions for the lag and bytes pending.
     #[arg(long)]
@@ -403,6 +420,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Verify(args) => verify_cmd(&cli.index, &catalog()?, args),
         Command::Status(args) => status_cmd(&cli.index, &catalog()?, args),
+        Command::Prune(args) => prune_cmd(&cli.index, args),
     }
 }
 
@@ -760,6 +778,44 @@ fn status_cmd(
             r.error
                 .as_deref()
                 .map_or(String::new(), |e| format!("  error: {e}"))
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn prune_cmd(dir: &std::path::Path, args: PruneArgs) -> anyhow::Result<ExitCode> {
+    let json = report_format(&args.format)?;
+    let now = jiff::Timestamp::now();
+    let cutoff = match (&args.before, &args.older_than) {
+        (Some(date), _) => timefmt::parse_user_time(date, now).ok_or_else(|| {
+            usage(format!(
+                "--before {date:?} is not a date: write 2025-01-01 or 2025-01-01T00:00:00Z"
+            ))
+        })?,
+        (None, Some(span)) => timefmt::parse_span(span)
+            .and_then(|d| now.checked_sub(d).ok())
+            .ok_or_else(|| usage(format!("--older-than {span:?} is not a span: write 400d")))?,
+        (None, None) => return Err(usage("give --before DATE or --older-than SPAN".into())),
+    };
+    let archive = Archive::open(dir)?;
+    let report = prune::prune(&archive, cutoff)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        for (table, docs) in &report.tables {
+            writeln!(out, "{docs:>10}  {table}")?;
+        }
+        writeln!(
+            out,
+            "removed {} documents from {} blobs and {} sealed folders of hours before {}; index {:.1} MB -> {:.1} MB",
+            report.documents,
+            report.blobs,
+            report.sealed_folders,
+            report.cutoff,
+            report.bytes_before as f64 / 1e6,
+            report.bytes_after as f64 / 1e6
         )?;
     }
     Ok(ExitCode::SUCCESS)

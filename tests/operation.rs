@@ -312,17 +312,30 @@ fn sealing_waits_for_the_grace_and_sealed_partitions_still_verify() {
     let s = Scratch::new();
     let report = generate(&s, "2MiB", "3", "8");
     let records = report["records"].as_u64().unwrap();
+    // A blob whose last line is still being written.
+    let partial = report["blobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["table"] == "DeviceInfo")
+        .unwrap();
+    let path = s
+        .export()
+        .join(partial["container"].as_str().unwrap())
+        .join(partial["blob"].as_str().unwrap());
+    append(&path, br#"{"time":"2026-01-01T00:59:"#);
     s.index_export(&[]);
     // Within the default grace (6h) nothing seals.
     let second = s.index_export(&[]);
     assert_eq!(second["folders_sealed"], 0, "{second}");
     let third = s.index_export(&["--seal-after", "0s"]);
-    // January 2026 is over: each table's month seals.
-    assert_eq!(third["folders_sealed"], 21, "{third}");
+    // January 2026 is over: each table's month seals, but for the one
+    // waiting for a line end.
+    assert_eq!(third["folders_sealed"], 20, "{third}");
 
     let (code, report) = verify(&s);
     assert_eq!(code, 0, "{report}");
-    assert_eq!(report["sealed_folders"], 21);
+    assert_eq!(report["sealed_folders"], 20);
     assert_eq!(report["index_docs"].as_u64().unwrap(), records);
 
     // A document deleted by hand from a sealed partition is found there.
@@ -347,4 +360,60 @@ fn sealing_waits_for_the_grace_and_sealed_partitions_still_verify() {
         "{key}"
     );
     assert_eq!(d["sealed"], true);
+}
+
+#[test]
+fn prune_removes_old_partitions_and_later_runs_do_not_read_them_again() {
+    let s = Scratch::new();
+    let report = generate(&s, "2MiB", "4", "12");
+    let records = report["records"].as_u64().unwrap();
+    let blobs = report["blobs"].as_array().unwrap();
+    let old = |b: &&Value| {
+        let name = b["blob"].as_str().unwrap();
+        name.contains("/h=00/") || name.contains("/h=01/")
+    };
+    let old_records: u64 = blobs
+        .iter()
+        .filter(old)
+        .map(|b| b["records"].as_u64().unwrap())
+        .sum();
+    let kept_blobs = blobs.iter().filter(|b| !old(b)).count();
+    s.index_export(&[]);
+
+    let out = s.ok(&[
+        "prune",
+        "--before",
+        "2026-01-01T02:30:00Z",
+        "--format",
+        "json",
+    ]);
+    let pruned: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(pruned["cutoff"], "2026-01-01T02:00:00Z");
+    assert_eq!(
+        pruned["documents"].as_u64().unwrap(),
+        old_records,
+        "{pruned}"
+    );
+    assert_eq!(
+        pruned["blobs"].as_u64().unwrap() as usize,
+        blobs.len() - kept_blobs
+    );
+    assert!(
+        pruned["bytes_after"].as_u64() < pruned["bytes_before"].as_u64(),
+        "{pruned}"
+    );
+    assert_eq!(s.count("*", &[]), records - old_records);
+
+    // The source still holds the old blobs; they are not read again.
+    let next = s.index_export(&[]);
+    assert_eq!(next["docs_added"], 0, "{next}");
+    assert_eq!(next["blobs_listed"].as_u64().unwrap() as usize, kept_blobs);
+    assert_eq!(next["requests"]["read_requests"], 0, "{next}");
+    let (code, report) = verify(&s);
+    assert_eq!(code, 0, "{report}");
+
+    // Pruning again removes nothing; the table form says so.
+    let text = s.ok(&["prune", "--older-than", "400d"]);
+    assert!(text.starts_with("removed 0 documents"), "{text}");
+    assert_eq!(s.run(&["prune"]).status.code(), Some(2));
 }

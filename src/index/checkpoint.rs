@@ -122,6 +122,23 @@ pub struct Checkpoint {
     /// or year of one tenant): never listed nor read again.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub sealed: BTreeMap<String, SealedFolder>,
+    /// Partitions of hours before this (Unix seconds) were pruned: their
+    /// documents and progress are gone, and they are never read again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pruned_before: Option<i64>,
+}
+
+impl Checkpoint {
+    /// `window` narrowed to the partitions not pruned.
+    pub fn unpruned(&self, window: &crate::discover::Window) -> crate::discover::Window {
+        let pruned = self
+            .pruned_before
+            .and_then(|s| jiff::Timestamp::from_second(s).ok());
+        crate::discover::Window {
+            since: window.since.max(pruned),
+            until: window.until,
+        }
+    }
 }
 
 impl Checkpoint {

@@ -210,14 +210,9 @@ async fn run_locked(
 
     let now = jiff::Timestamp::now();
     let sealed = |folder: &str| checkpoint.sealed.contains_key(folder);
-    let found = discover::discover_open(
-        source.as_ref(),
-        catalog,
-        &opts.tables,
-        &opts.window,
-        &sealed,
-    )
-    .await?;
+    let window = checkpoint.unpruned(&opts.window);
+    let found =
+        discover::discover_open(source.as_ref(), catalog, &opts.tables, &window, &sealed).await?;
     summary.containers = found.containers;
     summary.blobs_listed = found.blobs.len();
     summary.list_calls = found.list_calls;
@@ -231,9 +226,11 @@ async fn run_locked(
     let (tasks, replaced, unchanged) =
         plan(source.as_ref(), &checkpoint, found.blobs, &mut summary).await?;
     summary.blobs_read = tasks.len();
+    // A blob whose last line is still partial never seals: it waits for the
+    // line end (or shows as open in `status`).
     let quiet = |key: &String| {
         let p = checkpoint.blobs.get(key)?;
-        Some(now.as_second() - p.changed_at? >= opts.seal_after.as_secs())
+        Some(p.offset == p.size && now.as_second() - p.changed_at? >= opts.seal_after.as_secs())
     };
     let listed: Vec<Listed> = listed_keys
         .iter()
@@ -255,7 +252,7 @@ async fn run_locked(
         &mut checkpoint,
         &listed,
         &containers,
-        &opts.window,
+        &window,
         now,
         opts.seal_after,
     );

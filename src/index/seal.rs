@@ -3,7 +3,7 @@
 //!
 //! A blob is sealable when a listing shows it unchanged for at least the
 //! grace period (`--seal-after`), measured from the run that last saw it
-//! change. A partition folder (a day, month or year of one tenant) is sealed
+//! change, and everything in it was consumed (no partial last line waits). A partition folder (a day, month or year of one tenant) is sealed
 //! when its time span ended at least the grace period ago, lies wholly inside
 //! the run's window (so this run listed all of it), and everything in it is
 //! sealable or already sealed. The highest such folder is sealed: its blobs'

@@ -153,7 +153,8 @@ pub async fn verify(
 ) -> Result<VerifyReport> {
     let checkpoint = Checkpoint::load(&archive.index)?;
     let counted = tally::tally(archive)?;
-    let found = discover::discover(source.as_ref(), catalog, tables, &Window::default()).await?;
+    let window = checkpoint.unpruned(&Window::default());
+    let found = discover::discover(source.as_ref(), catalog, tables, &window).await?;
     let decoder = Arc::new(Decoder::new(&archive.fields, catalog));
     let mut report = VerifyReport {
         blobs_read: found.blobs.len() as u64,
