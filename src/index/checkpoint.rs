@@ -11,8 +11,12 @@ use tantivy::Index;
 use crate::error::{Error, Result};
 use crate::source::BlobInfo;
 
-/// Version of the checkpoint layout.
-const CHECKPOINT_VERSION: u32 = 1;
+/// Version of the checkpoint layout. Version 2 added sealed folders and the
+/// pruning cutoff: a huntvault that knows only version 1 would read sealed
+/// and pruned partitions again, so it must refuse a version 2 checkpoint.
+const CHECKPOINT_VERSION: u32 = 2;
+/// The oldest checkpoint layout still read (and upgraded on the next commit).
+const OLDEST_CHECKPOINT_VERSION: u32 = 1;
 /// Bytes at the start of a blob whose hash tells a replaced blob from a grown one.
 pub const HEAD_LEN: u64 = 4096;
 
@@ -151,16 +155,18 @@ impl Checkpoint {
                 ..Default::default()
             }),
             Some(p) => {
-                let cp: Checkpoint = serde_json::from_str(&p).map_err(|e| {
+                let mut cp: Checkpoint = serde_json::from_str(&p).map_err(|e| {
                     Error::Index(format!("the committed checkpoint is unreadable: {e}"))
                 })?;
-                if cp.version != CHECKPOINT_VERSION {
+                if !(OLDEST_CHECKPOINT_VERSION..=CHECKPOINT_VERSION).contains(&cp.version) {
                     return Err(Error::Index(format!(
-                        "checkpoint version {} is not {CHECKPOINT_VERSION}: \
-                         this index was written by another huntvault version",
+                        "checkpoint version {} is not one this huntvault reads \
+                         ({OLDEST_CHECKPOINT_VERSION} to {CHECKPOINT_VERSION}): \
+                         this index was written by another huntvault version; use that one",
                         cp.version
                     )));
                 }
+                cp.version = CHECKPOINT_VERSION;
                 Ok(cp)
             }
         }
@@ -182,4 +188,37 @@ impl Checkpoint {
 /// Hash of a blob's first bytes.
 pub fn head_hash(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index_with_payload(payload: &str) -> Index {
+        let mut schema = tantivy::schema::Schema::builder();
+        schema.add_text_field("x", tantivy::schema::STRING);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: tantivy::IndexWriter = index.writer(15 << 20).unwrap();
+        let mut prepared = writer.prepare_commit().unwrap();
+        prepared.set_payload(payload);
+        prepared.commit().unwrap();
+        index
+    }
+
+    #[test]
+    fn a_version_1_checkpoint_is_upgraded_and_a_newer_one_refused() {
+        let v1 = r#"{"version":1,"blobs":{"c/b":{"table":"T","size":9,"offset":9,"head_hash":1,"head_len":9,"lines":1,"records":1,"docs":1,"duplicates":0,"bad":0}}}"#;
+        let cp = Checkpoint::load(&index_with_payload(v1)).unwrap();
+        assert_eq!(cp.version, CHECKPOINT_VERSION);
+        assert_eq!(cp.blobs["c/b"].docs, 1);
+        assert!(cp.sealed.is_empty() && cp.pruned_before.is_none());
+        assert!(cp.to_payload().starts_with(r#"{"version":2,"#));
+
+        let v3 = r#"{"version":3,"blobs":{}}"#;
+        let err = Checkpoint::load(&index_with_payload(v3)).unwrap_err();
+        assert!(
+            err.to_string().contains("another huntvault version"),
+            "{err}"
+        );
+    }
 }
