@@ -142,3 +142,6 @@ print(f"  docs/s             {docs/secs:10.0f}   {az_docs/az_secs:10.0f}   {100*
 if az_docs != docs:
     print(f"WARNING: {az_docs} documents from Azurite, {docs} from the local directory")
 PY
+
+# An hourly no-op run over a year of sealed partitions (target < 2 s, no reads).
+scripts/bench-year.sh "$WORK"

@@ -56,6 +56,18 @@ pub async fn discover(
     tables: &[String],
     window: &Window,
 ) -> Result<Discovery> {
+    discover_open(source, catalog, tables, window, &|_| false).await
+}
+
+/// Like [`discover`], but never opens a folder for which `sealed` (given
+/// `container/folder/`) is true.
+pub async fn discover_open(
+    source: &dyn Source,
+    catalog: &Catalog,
+    tables: &[String],
+    window: &Window,
+    sealed: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Discovery> {
     let wanted: Vec<String> = tables.iter().map(|t| t.to_ascii_lowercase()).collect();
     let containers: Vec<String> = source
         .list_containers(CONTAINER_PREFIX)
@@ -67,7 +79,7 @@ pub async fn discover(
         })
         .collect();
     let walks: Vec<(Vec<BlobInfo>, u64)> = futures::stream::iter(containers.iter())
-        .map(|c| walk_container(source, c, window))
+        .map(|c| walk_container(source, c, window, sealed))
         .buffered(CONTAINER_CONCURRENCY)
         .try_collect()
         .await?;
@@ -90,7 +102,7 @@ pub async fn discover(
 }
 
 /// The span of time a partition folder covers, from its `y=`/`m=`/`d=` path.
-fn folder_span(levels: &[(char, i32)]) -> Option<(Timestamp, Timestamp)> {
+pub fn folder_span(levels: &[(char, i32)]) -> Option<(Timestamp, Timestamp)> {
     let get = |c: char| levels.iter().find(|(k, _)| *k == c).map(|(_, v)| *v);
     let year = i16::try_from(get('y')?).ok()?;
     let (start, step) = match (get('m'), get('d')) {
@@ -112,6 +124,7 @@ async fn walk_container(
     source: &dyn Source,
     container: &str,
     window: &Window,
+    sealed: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<(Vec<BlobInfo>, u64)> {
     let mut blobs = Vec::new();
     let mut calls = 0u64;
@@ -136,6 +149,9 @@ async fn walk_container(
                 {
                     continue;
                 }
+            }
+            if sealed(&format!("{container}/{sub}")) {
+                continue;
             }
             stack.push((sub, next));
         }

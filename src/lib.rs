@@ -28,6 +28,7 @@ pub mod generate;
 pub mod http;
 pub mod index;
 pub mod layout;
+pub mod ops;
 pub mod query;
 pub mod read;
 pub mod schema;

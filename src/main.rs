@@ -15,6 +15,8 @@ use huntvault::discover::Window;
 use huntvault::generate::{self, GenerateOptions};
 use huntvault::index::pipeline::{self, IndexOptions, RunSummary};
 use huntvault::index::{Archive, DEFAULT_INDEX_DIR, INDEX_ENV, deadletter};
+use huntvault::ops::watch::{self, Stopper};
+use huntvault::ops::{prune, status, verify};
 use huntvault::query::export::{self, Destination};
 use huntvault::query::output::{self, Format};
 use huntvault::query::search::{self, SearchRequest, SortSpec};
@@ -41,7 +43,8 @@ Exit codes:
   7  a container or blob is not there
   8  the storage endpoint (or the alerts API) cannot be reached
   9  the SAS token has expired
-  10 the run finished, but some blobs could not be read completely";
+  10 the run finished, but some blobs could not be read completely
+  11 verify found blobs whose source, checkpoint and index disagree";
 
 #[derive(Parser)]
 #[command(name = "huntvault", version, about = "Index Microsoft Defender XDR Advanced Hunting exports into a lossless, searchable archive", after_help = EXIT_CODES)]
@@ -78,6 +81,14 @@ enum Command {
     Export(ExportArgs),
     /// Defender alerts: `alerts pull` stores them in the index.
     Alerts(AlertsArgs),
+    /// Reconcile the index with the source, blob by blob (exit 11 when any differs).
+    Verify(VerifyArgs),
+    /// Per table: documents, newest event, lag, bytes, duplicates, bad lines,
+    /// open blobs; and the last runs.
+    Status(StatusArgs),
+    /// Remove the partitions of hours before a date, their documents and
+    /// progress, and reclaim the space.
+    Prune(PruneArgs),
 }
 
 #[derive(Args)]
@@ -149,6 +160,29 @@ struct AzureArgs {
 /// Log filter when HUNTVAULT_LOG is not set: warnings, except the TLS
 /// verifier's, whose failures the error message itself explains.
 const DEFAULT_LOG: &str = "warn,rustls_platform_verifier=off";
+impl AzureArgs {
+    /// Whether any storage account setting was given on the command line.
+    fn named(&self) -> bool {
+        self.connection_string.is_some()
+            || self.account.is_some()
+            || self.blob_endpoint.is_some()
+            || self.sas_token.is_some()
+            || self.config.is_some()
+    }
+}
+
+/// The source a command reads: a local directory, else the storage account,
+/// with the default number of blobs read at once for it.
+fn open_source(
+    local: Option<&std::path::Path>,
+    azure: AzureArgs,
+    ca_file: Option<PathBuf>,
+) -> anyhow::Result<(Arc<dyn Source>, usize)> {
+    Ok(match local {
+        Some(local) => (Arc::new(LocalSource::new(local)?), 8),
+        None => (Arc::new(azure.source(ca_file)?), 32),
+    })
+}
 
 /// The config file read when --config is not given and it exists.
 const DEFAULT_CONFIG: &str = "huntvault.toml";
@@ -209,6 +243,67 @@ struct IndexArgs {
     /// Print the run summary as JSON on standard output.
     #[arg(long)]
     json_summary: bool,
+    /// Seal blobs unchanged for this long, and past partitions quiet for this
+    /// long: later runs neither list nor read them (`6h`, `2d`, `30m`).
+    #[arg(long, default_value = "6h")]
+    seal_after: String,
+    /// Run for ever: a pass on every tick of --interval; SIGINT or SIGTERM
+    /// commits what was read and exits cleanly.
+    #[arg(long)]
+    watch: bool,
+    /// Time between passes with --watch (ticks fall on its multiples: `1h` runs on the hour).
+    #[arg(long, default_value = "1h", requires = "watch")]
+    interval: String,
+    /// Commit after this many bytes read (for tests of crash safety).
+    #[arg(long, hide = true)]
+    commit_bytes: Option<u64>,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// Local directory laid out like the storage account (instead of an Azure account).
+    #[arg(long)]
+    source: Option<PathBuf>,
+    #[command(flatten)]
+    azure: AzureArgs,
+    /// Only these tables (comma-separated, any case).
+    #[arg(long, value_delimiter = ',')]
+    tables: Vec<String>,
+    /// Blobs read at once.
+    #[arg(long)]
+    concurrency: Option<usize>,
+    /// Output format: table or json.
+    #[arg(long, default_value = "table")]
+    format: String,
+}
+
+#[derive(Args)]
+#[command(group = clap::ArgGroup::new("cutoff").required(true))]
+struct PruneArgs {
+    /// Remove partitions of hours before this date or date-time.
+    #[arg(long, group = "cutoff")]
+    before: Option<String>,
+    /// Remove partitions older than this span (`400d`).
+    #[arg(long, group = "cutoff")]
+    older_than: Option<String>,
+    /// Output format: table or json.
+    #[arg(long, default_value = "table")]
+    format: String,
+}
+
+#[derive(Args)]
+struct StatusArgs {
+    /// Also list this local export's open partitions for the lag and bytes pending.
+    #[arg(long)]
+    source: Option<PathBuf>,
+    #[command(flatten)]
+    azure: AzureArgs,
+    /// Runs to show from the history.
+    #[arg(long, default_value_t = 10)]
+    runs: usize,
+    /// Output format: table or json.
+    #[arg(long, default_value = "table")]
+    format: String,
 }
 
 #[derive(Args)]
@@ -424,6 +519,8 @@ struct PullArgs {
 
 /// Exit code of a run that finished with blobs it could not read completely.
 const EXIT_PARTIAL: u8 = 10;
+/// Exit code of a `verify` that found differences.
+const EXIT_DIFFERS: u8 = 11;
 
 fn usage(msg: String) -> anyhow::Error {
     anyhow::Error::new(Error::Usage(msg))
@@ -485,6 +582,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let AlertsCommand::Pull(pull) = args.command;
             alerts_pull(&cli.index, &catalog()?, cli.ca_file, pull)
         }
+        Command::Verify(args) => verify_cmd(&cli.index, &catalog()?, cli.ca_file, args),
+        Command::Status(args) => status_cmd(&cli.index, &catalog()?, cli.ca_file, args),
+        Command::Prune(args) => prune_cmd(&cli.index, args),
     }
 }
 
@@ -501,10 +601,13 @@ fn index(
     ca_file: Option<PathBuf>,
     args: IndexArgs,
 ) -> anyhow::Result<ExitCode> {
-    let (source, concurrency): (Arc<dyn Source>, usize) = match &args.source {
-        Some(local) => (Arc::new(LocalSource::new(local)?), 8),
-        None => (Arc::new(args.azure.source(ca_file)?), 32),
-    };
+    let (source, concurrency) = open_source(args.source.as_deref(), args.azure, ca_file)?;
+    let seal_after = timefmt::parse_span(&args.seal_after).ok_or_else(|| {
+        usage(format!(
+            "--seal-after {:?} is not a span: write 6h, 2d, 30m",
+            args.seal_after
+        ))
+    })?;
     let archive = Archive::open_or_create(dir, catalog)
         .with_context(|| format!("opening the index at {}", dir.display()))?;
     let mut opts = IndexOptions {
@@ -518,15 +621,52 @@ fn index(
     if let Some(t) = args.threads {
         opts.threads = t;
     }
-    let summary = runtime()?.block_on(pipeline::run(&archive, catalog, source, &opts))?;
-    if args.json_summary {
-        println!("{}", serde_json::to_string(&summary)?);
-    } else if !args.quiet {
-        eprintln!("{}", summary_line(&summary, dir));
+    if let Some(b) = args.commit_bytes {
+        opts.commit_bytes = b;
     }
-    for e in &summary.errors {
-        eprintln!("error: {e}");
+    opts.seal_after = seal_after;
+    let rt = runtime()?;
+    let stopper = rt.block_on(async { Stopper::on_signals() })?;
+    opts.stop = Some(stopper.flag());
+    let print = |summary: &RunSummary| -> anyhow::Result<()> {
+        if args.json_summary {
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer(&mut out, summary)?;
+            writeln!(out)?;
+            out.flush()?;
+        } else if !args.quiet {
+            eprintln!("{}", summary_line(summary, dir));
+        }
+        for e in &summary.errors {
+            eprintln!("error: {e}");
+        }
+        Ok(())
+    };
+    if args.watch {
+        let interval = timefmt::parse_span(&args.interval)
+            .and_then(|d| d.try_into().ok())
+            .ok_or_else(|| {
+                usage(format!(
+                    "--interval {:?} is not a span: write 1h, 30m",
+                    args.interval
+                ))
+            })?;
+        let report = |pass: huntvault::Result<RunSummary>| {
+            let printed = match pass {
+                Ok(summary) => print(&summary),
+                Err(e) => Err(e.into()),
+            };
+            if let Err(e) = printed {
+                eprintln!("error: {e:#}");
+            }
+        };
+        rt.block_on(watch::watch(
+            &archive, catalog, source, &opts, interval, &stopper, report,
+        ))?;
+        return Ok(ExitCode::SUCCESS);
     }
+    let summary = rt.block_on(pipeline::run(&archive, catalog, source, &opts))?;
+    print(&summary)?;
     Ok(if summary.errors.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -916,4 +1056,168 @@ fn pull_line(s: &PullSummary) -> String {
         s.unchanged,
         s.cursor.as_deref().unwrap_or("the API's default window"),
     )
+}
+
+/// Only `table` and `json` apply to verify and status.
+fn report_format(format: &str) -> anyhow::Result<bool> {
+    match format {
+        "table" => Ok(false),
+        "json" => Ok(true),
+        other => Err(usage(format!("--format {other:?}: use table or json"))),
+    }
+}
+
+fn verify_cmd(
+    dir: &std::path::Path,
+    catalog: &Catalog,
+    ca_file: Option<PathBuf>,
+    args: VerifyArgs,
+) -> anyhow::Result<ExitCode> {
+    let json = report_format(&args.format)?;
+    let (source, concurrency) = open_source(args.source.as_deref(), args.azure, ca_file)?;
+    let archive = Archive::open(dir)?;
+    let report = runtime()?.block_on(verify::verify(
+        &archive,
+        catalog,
+        source,
+        &args.tables,
+        args.concurrency.unwrap_or(concurrency),
+    ))?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        for u in &report.differences {
+            writeln!(out, "DIFFERS {}: {}", u.key, u.problems.join("; "))?;
+        }
+        writeln!(
+            out,
+            "verified {} blobs and sealed folders ({} source lines, {} documents, {} blobs gone from the source): {} differ",
+            report.checked,
+            report.source_lines,
+            report.index_docs,
+            report.gone_from_source,
+            report.differences.len()
+        )?;
+    }
+    Ok(if report.differences.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_DIFFERS)
+    })
+}
+
+fn status_cmd(
+    dir: &std::path::Path,
+    catalog: &Catalog,
+    ca_file: Option<PathBuf>,
+    args: StatusArgs,
+) -> anyhow::Result<ExitCode> {
+    let json = report_format(&args.format)?;
+    let source = match (&args.source, args.azure.named()) {
+        (None, false) => None,
+        _ => Some(open_source(args.source.as_deref(), args.azure, ca_file)?.0),
+    };
+    let archive = Archive::open(dir)?;
+    let st = runtime()?.block_on(status::status(
+        &archive,
+        catalog,
+        source.as_deref(),
+        args.runs,
+    ))?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer(&mut out, &st)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let time = |t: Option<jiff::Timestamp>| t.map_or("-".to_string(), |t| t.to_string());
+    let opt = |n: Option<i64>| n.map_or("-".to_string(), |n| n.to_string());
+    writeln!(
+        out,
+        "{:<32} {:>10} {:<28} {:>8} {:>12} {:>12} {:>9} {:>6} {:>6} {:>8}",
+        "TABLE",
+        "DOCS",
+        "NEWEST EVENT",
+        "LAG S",
+        "BYTES READ",
+        "PENDING",
+        "DUPS",
+        "BAD",
+        "OPEN",
+        "SEALED"
+    )?;
+    for t in &st.tables {
+        writeln!(
+            out,
+            "{:<32} {:>10} {:<28} {:>8} {:>12} {:>12} {:>9} {:>6} {:>6} {:>8}",
+            t.table,
+            t.docs,
+            time(t.newest_event),
+            opt(t.lag_secs),
+            t.bytes_read,
+            opt(t.pending_bytes.map(|b| b as i64)),
+            t.duplicates,
+            t.bad_lines,
+            t.open_blobs,
+            t.sealed_blobs
+        )?;
+    }
+    writeln!(out, "\nlast runs:")?;
+    for r in &st.runs {
+        writeln!(
+            out,
+            "{}  {:>8.1}s  {:<7}  {} docs, {} duplicates, {} bad lines, {} bytes{}",
+            r.start,
+            r.duration_secs,
+            r.result,
+            r.docs_added,
+            r.duplicates,
+            r.bad_lines,
+            r.bytes_read,
+            r.error
+                .as_deref()
+                .map_or(String::new(), |e| format!("  error: {e}"))
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn prune_cmd(dir: &std::path::Path, args: PruneArgs) -> anyhow::Result<ExitCode> {
+    let json = report_format(&args.format)?;
+    let now = jiff::Timestamp::now();
+    let cutoff = match (&args.before, &args.older_than) {
+        (Some(date), _) => timefmt::parse_user_time(date, now).ok_or_else(|| {
+            usage(format!(
+                "--before {date:?} is not a date: write 2025-01-01 or 2025-01-01T00:00:00Z"
+            ))
+        })?,
+        (None, Some(span)) => timefmt::parse_span(span)
+            .and_then(|d| now.checked_sub(d).ok())
+            .ok_or_else(|| usage(format!("--older-than {span:?} is not a span: write 400d")))?,
+        (None, None) => return Err(usage("give --before DATE or --older-than SPAN".into())),
+    };
+    let archive = Archive::open(dir)?;
+    let report = prune::prune(&archive, cutoff)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        for (table, docs) in &report.tables {
+            writeln!(out, "{docs:>10}  {table}")?;
+        }
+        writeln!(
+            out,
+            "removed {} documents from {} blobs and {} sealed folders of hours before {}; index {:.1} MB -> {:.1} MB",
+            report.documents,
+            report.blobs,
+            report.sealed_folders,
+            report.cutoff,
+            report.bytes_before as f64 / 1e6,
+            report.bytes_after as f64 / 1e6
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

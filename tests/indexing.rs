@@ -3,25 +3,8 @@
 
 mod common;
 
-use common::{Scratch, append, process_line};
+use common::{Scratch, append, generate, process_line};
 use serde_json::Value;
-
-fn generate(s: &Scratch, size: &str, hours: &str, seed: &str) -> Value {
-    let export = s.export();
-    let out = s.ok(&[
-        "generate",
-        "--out",
-        export.to_str().unwrap(),
-        "--size",
-        size,
-        "--hours",
-        hours,
-        "--seed",
-        seed,
-        "--json",
-    ]);
-    serde_json::from_str(&out).expect("generate report")
-}
 
 #[test]
 fn generated_export_counts_are_exact_and_a_rerun_adds_nothing() {

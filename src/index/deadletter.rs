@@ -92,7 +92,7 @@ pub fn forget_blobs(index_dir: &Path, committed: u64, blobs: &[String]) -> Resul
 }
 
 /// Rewrites the log atomically with the landed entries that `keep` accepts.
-fn rewrite(index_dir: &Path, committed: u64, keep: impl Fn(&DeadLetter) -> bool) -> Result<()> {
+pub fn rewrite(index_dir: &Path, committed: u64, keep: impl Fn(&DeadLetter) -> bool) -> Result<()> {
     let p = path(index_dir);
     if !p.exists() {
         return Ok(());

@@ -1,11 +1,15 @@
 //! The tantivy index: its field model ([`fields`]), document identity,
 //! the checkpoint committed with the documents ([`checkpoint`]), the
-//! dead-letter log ([`deadletter`]) and the indexing pipeline ([`pipeline`]).
+//! dead-letter log ([`deadletter`]), the indexing pipeline ([`pipeline`]),
+//! the sealing of finished partitions ([`seal`]) and the history of runs
+//! ([`history`]).
 
 pub mod checkpoint;
 pub mod deadletter;
 pub mod fields;
+pub mod history;
 pub mod pipeline;
+pub mod seal;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -15,9 +15,9 @@
 //! the start with nothing left over. Memory is bounded by the channel sizes,
 //! the batch size, the longest line allowed and the writer's heap budget.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -28,6 +28,8 @@ use tantivy::{DocSet, IndexReader, IndexWriter, ReloadPolicy, Searcher, TERMINAT
 
 use super::checkpoint::{self, BlobProgress, Checkpoint, HEAD_LEN};
 use super::deadletter::{self, DeadLetter};
+use super::history::{self, RunRecord};
+use super::seal::{self, Listed};
 use super::{Archive, Fields, fields};
 use crate::decode::{Decoder, LineContext, Record};
 use crate::discover::{self, Discovered, Window};
@@ -37,7 +39,7 @@ use crate::schema::Catalog;
 use crate::source::{BlobInfo, RequestStats, Source};
 
 /// Target size of a batch of lines handed to a decode worker.
-const BATCH_BYTES: usize = 1 << 20;
+pub const BATCH_BYTES: usize = 1 << 20;
 /// Longest line decoded; longer lines are dead-lettered.
 pub const MAX_LINE: usize = 64 << 20;
 /// Generations of in-run identities kept for dedupe (older batches are
@@ -62,6 +64,12 @@ pub struct IndexOptions {
     pub commit_interval: Duration,
     /// Show a progress bar.
     pub progress: bool,
+    /// Grace after which an unchanged blob, and a quiet past partition, is
+    /// sealed (see [`seal`](super::seal)).
+    pub seal_after: jiff::SignedDuration,
+    /// When set (by a signal), no further blob is started and reading stops
+    /// at the next chunk; what was read is committed.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 impl Default for IndexOptions {
@@ -76,6 +84,8 @@ impl Default for IndexOptions {
             commit_bytes: 512 << 20,
             commit_interval: Duration::from_secs(60),
             progress: false,
+            seal_after: seal::DEFAULT_SEAL_AFTER,
+            stop: None,
         }
     }
 }
@@ -99,8 +109,14 @@ pub struct RunSummary {
     pub duplicates: u64,
     pub bad_lines: u64,
     pub docs_deleted: u64,
+    /// Blobs whose progress was folded into a sealed partition folder.
+    pub blobs_sealed: u64,
+    /// Partition folders sealed by this run (never listed nor read again).
+    pub folders_sealed: u64,
     pub commits: u64,
     pub elapsed_secs: f64,
+    /// The run was asked to stop and committed what it had read so far.
+    pub stopped: bool,
     /// Blobs that could not be read completely; what was read of them is kept.
     pub errors: Vec<String>,
 }
@@ -155,16 +171,35 @@ struct Decoded {
     last: Option<Option<(u64, u64)>>,
 }
 
-/// Runs one indexing pass of `source` into `archive`.
+/// Runs one indexing pass of `source` into `archive`, holding the writer
+/// lock, and records it in the run history.
 pub async fn run(
     archive: &Archive,
     catalog: &Catalog,
     source: Arc<dyn Source>,
     opts: &IndexOptions,
 ) -> Result<RunSummary> {
+    let start = jiff::Timestamp::now();
     let started = Instant::now();
-    let requests_before = source.stats();
     let _lock = archive.lock()?;
+    let describe = source.describe();
+    let result = run_locked(archive, catalog, source, opts, started).await;
+    let record = match &result {
+        Ok(summary) => RunRecord::finished(start, summary),
+        Err(e) => RunRecord::failed(start, started.elapsed().as_secs_f64(), describe, e),
+    };
+    history::record(&archive.dir, record)?;
+    result
+}
+
+async fn run_locked(
+    archive: &Archive,
+    catalog: &Catalog,
+    source: Arc<dyn Source>,
+    opts: &IndexOptions,
+    started: Instant,
+) -> Result<RunSummary> {
+    let requests_before = source.stats();
     let committed = archive.index.load_metas()?.opstamp;
     deadletter::repair(&archive.dir, committed)?;
     let mut checkpoint = Checkpoint::load(&archive.index)?;
@@ -173,19 +208,62 @@ pub async fn run(
         ..Default::default()
     };
 
-    let found = discover::discover(source.as_ref(), catalog, &opts.tables, &opts.window).await?;
+    let now = jiff::Timestamp::now();
+    let sealed = |folder: &str| checkpoint.sealed.contains_key(folder);
+    let window = checkpoint.unpruned(&opts.window);
+    let found =
+        discover::discover_open(source.as_ref(), catalog, &opts.tables, &window, &sealed).await?;
     summary.containers = found.containers;
     summary.blobs_listed = found.blobs.len();
     summary.list_calls = found.list_calls;
+    let listed_keys: Vec<String> = found.blobs.iter().map(|d| d.info.key()).collect();
+    let containers: BTreeSet<String> = found
+        .blobs
+        .iter()
+        .map(|d| d.info.container.clone())
+        .collect();
 
-    let (tasks, replaced) = plan(source.as_ref(), &checkpoint, found.blobs, &mut summary).await?;
+    let (tasks, replaced, unchanged) =
+        plan(source.as_ref(), &checkpoint, found.blobs, &mut summary).await?;
     summary.blobs_read = tasks.len();
+    // A blob whose last line is still partial never seals: it waits for the
+    // line end (or shows as open in `status`).
+    let quiet = |key: &String| {
+        let p = checkpoint.blobs.get(key)?;
+        Some(p.offset == p.size && now.as_second() - p.changed_at? >= opts.seal_after.as_secs())
+    };
+    let listed: Vec<Listed> = listed_keys
+        .iter()
+        .map(|key| Listed {
+            key,
+            sealable: unchanged.contains(key) && quiet(key).unwrap_or(false),
+        })
+        .collect();
+    let mut changed = false;
+    for key in &unchanged {
+        if let Some(p) = checkpoint.blobs.get_mut(key)
+            && p.changed_at.is_none()
+        {
+            p.changed_at = Some(now.as_second());
+            changed = true;
+        }
+    }
+    let sealing = seal::seal(
+        &mut checkpoint,
+        &listed,
+        &containers,
+        &window,
+        now,
+        opts.seal_after,
+    );
+    summary.blobs_sealed = sealing.blobs;
+    summary.folders_sealed = sealing.folders;
 
     let threads = opts.threads.max(1);
     let mut writer: IndexWriter = archive
         .index
         .writer_with_num_threads(threads, opts.memory_budget.max(threads * (16 << 20)))?;
-    if !replaced.is_empty() {
+    if !replaced.is_empty() || changed || sealing.folders > 0 {
         for key in &replaced {
             summary.docs_deleted += checkpoint.blobs.get(key).map_or(0, |p| p.docs);
             writer.delete_term(Term::from_field_text(archive.fields.blob, key));
@@ -194,7 +272,9 @@ pub async fn run(
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&checkpoint.to_payload());
         let opstamp = prepared.commit()?;
-        deadletter::forget_blobs(&archive.dir, opstamp, &replaced)?;
+        if !replaced.is_empty() {
+            deadletter::forget_blobs(&archive.dir, opstamp, &replaced)?;
+        }
         summary.commits += 1;
         summary.blobs_replaced = replaced.len();
     }
@@ -252,6 +332,7 @@ pub async fn run(
             blobs_total: tasks.len(),
             blobs_done: 0,
             started,
+            listed_at: now.as_second(),
         };
         std::thread::spawn(move || c.run(&done_rx).map(|()| c.summary))
     };
@@ -262,9 +343,13 @@ pub async fn run(
             let source = source.clone();
             let tx = work_tx.clone();
             let bar = bar.clone();
+            let stop = opts.stop.as_deref();
             async move {
+                if stopping(stop) {
+                    return None;
+                }
                 let key = task.key.clone();
-                read_blob(source.as_ref(), Arc::new(task), &tx, &bar)
+                read_blob(source.as_ref(), Arc::new(task), &tx, &bar, stop)
                     .await
                     .err()
                     .map(|e| format!("{key}: {e}"))
@@ -287,6 +372,7 @@ pub async fn run(
         bar.finish_and_clear();
     }
     summary.errors = errors;
+    summary.stopped = stopping(opts.stop.as_deref());
     summary.bytes_read = counted.bytes_read;
     summary.lines = counted.lines;
     summary.records = counted.records;
@@ -313,7 +399,7 @@ async fn plan(
     checkpoint: &Checkpoint,
     found: Vec<Discovered>,
     summary: &mut RunSummary,
-) -> Result<(Vec<ReadTask>, Vec<String>)> {
+) -> Result<(Vec<ReadTask>, Vec<String>, HashSet<String>)> {
     let mut tasks: BTreeMap<String, ReadTask> = BTreeMap::new();
     let mut replaced = Vec::new();
     let mut to_check = Vec::new();
@@ -408,7 +494,11 @@ async fn plan(
         tasks.insert(key, task);
     }
     summary.blobs_unchanged = unchanged.len();
-    Ok((tasks.into_values().collect(), replaced))
+    Ok((
+        tasks.into_values().collect(),
+        replaced,
+        unchanged.into_keys().collect(),
+    ))
 }
 
 /// Whether a blob still starts with the bytes it started with when read.
@@ -426,12 +516,19 @@ async fn head_matches(source: &dyn Source, info: &BlobInfo, p: &BlobProgress) ->
     Ok(head.len() as u64 == p.head_len && checkpoint::head_hash(&head) == p.head_hash)
 }
 
+fn stopping(stop: Option<&AtomicBool>) -> bool {
+    stop.is_some_and(|s| s.load(Ordering::SeqCst))
+}
+
 /// Streams one blob from its start offset to its listed size, in batches.
+/// Asked to stop, it returns after the batches already sent: the blob's
+/// progress then ends at the last of them, and the next run resumes there.
 async fn read_blob(
     source: &dyn Source,
     task: Arc<ReadTask>,
     tx: &async_channel::Sender<Work>,
     bar: &Option<ProgressBar>,
+    stop: Option<&AtomicBool>,
 ) -> Result<()> {
     let closed = || Error::Index("the indexing pipeline stopped".into());
     let mut stream = source
@@ -446,6 +543,9 @@ async fn read_blob(
     let mut head = (task.start == 0).then(Vec::new);
     let mut seq = 0;
     while let Some(chunk) = stream.next().await {
+        if stopping(stop) {
+            return Ok(());
+        }
         let chunk = chunk?;
         if let Some(h) = head.as_mut()
             && (h.len() as u64) < HEAD_LEN
@@ -600,6 +700,8 @@ struct Committer {
     blobs_total: usize,
     blobs_done: usize,
     started: Instant,
+    /// When this run listed the source (Unix seconds).
+    listed_at: i64,
 }
 
 impl Committer {
@@ -701,6 +803,7 @@ impl Committer {
             entry.size = task.info.size;
             entry.etag = task.info.etag.clone();
             entry.identity = task.info.identity.clone();
+            entry.changed_at = Some(self.listed_at);
             if let Some((hash, len)) = head {
                 entry.head_hash = hash;
                 entry.head_len = len;

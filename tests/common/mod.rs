@@ -100,6 +100,40 @@ impl Scratch {
     }
 }
 
+/// `generate --json` into the scratch export; the generator's report.
+pub fn generate(s: &Scratch, size: &str, hours: &str, seed: &str) -> Value {
+    let export = s.export();
+    let out = s.ok(&[
+        "generate",
+        "--out",
+        export.to_str().unwrap(),
+        "--size",
+        size,
+        "--hours",
+        hours,
+        "--seed",
+        seed,
+        "--json",
+    ]);
+    serde_json::from_str(&out).expect("generate report")
+}
+
+/// Waits (at most a minute) until an index run has committed a checkpoint.
+pub fn wait_for_first_commit(index: &Path) {
+    let meta = index.join("tantivy").join("meta.json");
+    let start = std::time::Instant::now();
+    while !std::fs::read_to_string(&meta)
+        .unwrap_or_default()
+        .contains("\"payload\": \"")
+    {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "no commit within a minute"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// Appends bytes to a file, creating it and its folders.
 pub fn append(path: &Path, bytes: &[u8]) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
