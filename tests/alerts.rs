@@ -171,6 +171,16 @@ fn the_seed_alert_pulled_from_the_siem_api_is_found_by_search() {
         1
     );
     assert_eq!(s.count("_time:2017-01-23", &[]), 1);
+    // Typed columns: dates, integers, keywords in any case.
+    assert_eq!(
+        s.count("LastProcessedTimeUtc:>=\"2017-01-23T11:00:00Z\"", &[]),
+        1
+    );
+    assert_eq!(
+        s.count("AlertPart:0 AND ComputerDnsName:DESKTOP-BVCCCKK", &[]),
+        1
+    );
+    assert_eq!(s.count("LastProcessedTimeUtc:<2017-01-23", &[]), 0);
     assert_eq!(s.count("Severity:High", &["--table", "SiemAlerts"]), 0);
 }
 
