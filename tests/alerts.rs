@@ -582,3 +582,26 @@ fn watch_pulls_again_from_the_cursor() {
     );
     assert_eq!(s.count("*", &["--table", "GraphAlerts"]), 3);
 }
+
+#[test]
+fn indexing_an_export_keeps_the_alerts_cursor() {
+    let served = Served::new();
+    three_graph_alerts(&served);
+    let s = Scratch::new();
+    pulled(&served, &s, "graph", &[]);
+    common::append(
+        &s.blob("DeviceProcessEvents", 2026, 1, 1, 0),
+        format!(
+            "{}\n",
+            common::process_line(1, "wks-01", "2026-01-01T00:00:00Z")
+        )
+        .as_bytes(),
+    );
+    s.index_export(&[]);
+    let again = pulled(&served, &s, "graph", &[]);
+    assert_eq!(again["unchanged"], 3, "{again}");
+    let second = served.fake.with(|f| f.log[1].query.clone());
+    assert!(second.iter().any(|(k, _)| k == "$filter"), "{second:?}");
+    assert_eq!(s.count("*", &[]), 4);
+    assert_eq!(s.count("*", &["--table", "GraphAlerts"]), 3);
+}
