@@ -678,6 +678,7 @@ fn alerts_pull(
         cloud_tag: args.cloud_tag,
         top: args.top,
     };
+    opts.check(config.api)?;
     let interval = span("interval", &args.interval)?.unsigned_abs();
     let http = huntvault::http::client(config.ca_file.as_deref())?;
     let archive = Archive::open_or_create(dir, catalog)

@@ -32,6 +32,23 @@ pub fn filter(since: Option<Timestamp>, until: Option<Timestamp>) -> Option<Stri
     (!parts.is_empty()).then(|| parts.join(" and "))
 }
 
+/// Refuses the options of the other API.
+pub fn check(opts: &PullOptions) -> Result<()> {
+    let siem_only = [
+        (opts.ago.is_some(), "--ago"),
+        (opts.limit.is_some(), "--limit"),
+        (!opts.machine_groups.is_empty(), "--machine-group"),
+        (opts.device_tag.is_some(), "--device-tag"),
+        (opts.cloud_tag.is_some(), "--cloud-tag"),
+    ];
+    if let Some((_, flag)) = siem_only.iter().find(|(given, _)| *given) {
+        return Err(Error::Usage(format!(
+            "{flag} is a parameter of the SIEM API (--api siem); Graph takes --since, --until and --top"
+        )));
+    }
+    Ok(())
+}
+
 /// The pages of a Graph pull.
 pub struct Pages {
     endpoint: Url,
@@ -49,18 +66,7 @@ struct Collection<'a> {
 
 impl Pages {
     pub fn new(endpoint: &Url, since: Option<Timestamp>, opts: &PullOptions) -> Result<Self> {
-        let siem_only = [
-            (opts.ago.is_some(), "--ago"),
-            (opts.limit.is_some(), "--limit"),
-            (!opts.machine_groups.is_empty(), "--machine-group"),
-            (opts.device_tag.is_some(), "--device-tag"),
-            (opts.cloud_tag.is_some(), "--cloud-tag"),
-        ];
-        if let Some((_, flag)) = siem_only.iter().find(|(given, _)| *given) {
-            return Err(Error::Usage(format!(
-                "{flag} is a parameter of the SIEM API (--api siem); Graph takes --since, --until and --top"
-            )));
-        }
+        check(opts)?;
         let mut url = endpoint.clone();
         {
             let mut q = url.query_pairs_mut();

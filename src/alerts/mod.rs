@@ -204,6 +204,16 @@ pub struct PullOptions {
     pub top: Option<u32>,
 }
 
+impl PullOptions {
+    /// Refuses options the API does not take.
+    pub fn check(&self, api: Api) -> Result<()> {
+        match api {
+            Api::Siem => siem::check(self),
+            Api::Graph => graph::check(self),
+        }
+    }
+}
+
 /// What a pull did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PullSummary {

@@ -59,6 +59,16 @@ pub fn format_duration(span: SignedDuration) -> String {
     out
 }
 
+/// Refuses the options of the other API.
+pub fn check(opts: &PullOptions) -> Result<()> {
+    if opts.top.is_some() {
+        return Err(Error::Usage(
+            "--top is a Graph parameter: the SIEM API answers in one response (use --limit)".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// The one request of a SIEM pull.
 pub struct Pages {
     url: Option<Url>,
@@ -67,12 +77,7 @@ pub struct Pages {
 
 impl Pages {
     pub fn new(endpoint: &Url, since: Option<Timestamp>, opts: &PullOptions) -> Result<Self> {
-        if opts.top.is_some() {
-            return Err(Error::Usage(
-                "--top is a Graph parameter: the SIEM API answers in one response (use --limit)"
-                    .into(),
-            ));
-        }
+        check(opts)?;
         let mut url = endpoint.clone();
         {
             let mut q = url.query_pairs_mut();
