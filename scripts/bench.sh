@@ -90,6 +90,22 @@ Q_FILTER=$(median_ms "$BIN" search --index "$INDEX" --limit 100 \
 Q_PHRASE=$(median_ms "$BIN" search --index "$INDEX" --limit 100 'ProcessCommandLine:"sekurlsa logonpasswords"')
 Q_COUNT_BY=$(median_ms "$BIN" search --index "$INDEX" --count-by DeviceName --table DeviceProcessEvents '*')
 
+# Hunting queries (KQL), and the same over the raw JSON with DuckDB when it is installed.
+HUNT_FILTER="DeviceProcessEvents | where DeviceName == \"$DEVICE\" and ActionType == \"ProcessCreated\"
+  and Timestamp between (datetime(2026-01-01T06:00:00Z) .. datetime(2026-01-02T06:00:00Z)) | take 100"
+HUNT_COUNT_BY="DeviceProcessEvents | summarize count() by DeviceName"
+Q_HUNT_FILTER=$(median_ms "$BIN" hunt --index "$INDEX" --format json "$HUNT_FILTER")
+Q_HUNT_COUNT_BY=$(median_ms "$BIN" hunt --index "$INDEX" --format json "$HUNT_COUNT_BY")
+DUCK_FILTER=-
+DUCK_COUNT_BY=-
+if command -v duckdb >/dev/null 2>&1; then
+  DP="$EXPORT/insights-logs-advancedhunting-deviceprocessevents/*/*/*/*/*/*/PT1H.json"
+  DUCK_FILTER=$(median_ms duckdb -c "SELECT * FROM read_json_auto('$DP') WHERE properties.DeviceName = '$DEVICE'
+    AND properties.ActionType = 'ProcessCreated' AND properties.Timestamp >= '2026-01-01T06:00:00Z'
+    AND properties.Timestamp < '2026-01-02T06:00:00Z' LIMIT 100")
+  DUCK_COUNT_BY=$(median_ms duckdb -c "SELECT properties.DeviceName, count(*) FROM read_json_auto('$DP') GROUP BY 1")
+fi
+
 # The same export from a storage account (Azurite on loopback).
 echo "starting Azurite and uploading the export as append blobs ..."
 AZ_CS=$(scripts/azurite.sh start "$AZ_DIR")
@@ -102,9 +118,9 @@ scripts/azurite.sh stop "$AZ_DIR"
 rm -rf "$AZ_DIR"
 
 python3 - "$RAW_BYTES" "$SECS" "$RSS" "$DOCS" "$NOOP_SECS" "$INDEX_BYTES" "$Q_HASH" "$Q_FILTER" "$Q_PHRASE" "$Q_COUNT_BY" \
-  "$AZ_SECS" "$AZ_RSS" "$AZ_DOCS" <<'PY'
+  "$AZ_SECS" "$AZ_RSS" "$AZ_DOCS" "$Q_HUNT_FILTER" "$Q_HUNT_COUNT_BY" "$DUCK_FILTER" "$DUCK_COUNT_BY" <<'PY'
 import sys
-raw, secs, rss, docs, noop, idx, qh, qf, qp, qc, az_secs, az_rss, az_docs = sys.argv[1:]
+raw, secs, rss, docs, noop, idx, qh, qf, qp, qc, az_secs, az_rss, az_docs, hf, hc, df, dc = sys.argv[1:]
 raw, secs, rss, docs, noop, idx = int(raw), float(secs), int(rss), int(docs), float(noop), int(idx)
 az_secs, az_rss, az_docs = float(az_secs), int(az_rss), int(az_docs)
 print(f"export            {raw/1e6:10.1f} MB, {docs} documents")
@@ -116,6 +132,9 @@ print(f"  exact hash lookup                      {qh:>8}")
 print(f"  device + action type + time range      {qf:>8}")
 print(f"  phrase in command lines                {qp:>8}")
 print(f"  count by device                        {qc:>8}")
+print(f"hunt (KQL) medians of 20 runs (ms)       huntvault   DuckDB over the raw JSON")
+print(f"  device + action type + time, take 100  {hf:>8}   {df:>8}")
+print(f"  summarize count() by DeviceName        {hc:>8}   {dc:>8}")
 print(f"index (Azurite)   {az_secs:10.1f} s   {raw/1e6/az_secs:8.1f} MB/s   {az_docs/az_secs:10.0f} docs/s   peak RSS {az_rss/1024:.0f} MiB")
 print(f"indexing throughput   local dir      Azurite   Azurite/local")
 print(f"  MB/s               {raw/1e6/secs:10.1f}   {raw/1e6/az_secs:10.1f}   {100*secs/az_secs:12.0f}%")

@@ -341,7 +341,7 @@ fn parse_json_string(s: String) -> Value {
     Value::String(s)
 }
 
-fn as_i64(v: &Value) -> Option<i64> {
+pub(crate) fn as_i64(v: &Value) -> Option<i64> {
     match v {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => s.trim().parse().ok(),
@@ -350,7 +350,7 @@ fn as_i64(v: &Value) -> Option<i64> {
     }
 }
 
-fn as_bool(v: &Value) -> Option<bool> {
+pub(crate) fn as_bool(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
         Value::Number(n) => match n.as_i64() {

@@ -15,9 +15,10 @@ use huntvault::discover::Window;
 use huntvault::generate::{self, GenerateOptions};
 use huntvault::index::pipeline::{self, IndexOptions, RunSummary};
 use huntvault::index::{Archive, DEFAULT_INDEX_DIR, INDEX_ENV, deadletter};
-use huntvault::query::aggregate;
+use huntvault::query::export::{self, Destination};
 use huntvault::query::output::{self, Format};
 use huntvault::query::search::{self, SearchRequest, SortSpec};
+use huntvault::query::{aggregate, kql};
 use huntvault::schema::Catalog;
 use huntvault::source::Source;
 use huntvault::source::auth::{
@@ -73,6 +74,10 @@ enum Command {
     Deadletter(DeadletterArgs),
     /// Defender alerts: `alerts pull` stores them in the index.
     Alerts(AlertsArgs),
+    /// Run a hunting query (a subset of KQL) over the index.
+    Hunt(HuntArgs),
+    /// Write the original records matching a query, byte for byte.
+    Export(ExportArgs),
 }
 
 #[derive(Args)]
@@ -369,6 +374,54 @@ struct PullArgs {
     json_summary: bool,
 }
 
+#[derive(Args)]
+struct HuntArgs {
+    /// The query (default: from --file, else standard input).
+    query: Option<String>,
+    /// Read the query from a file.
+    #[arg(short = 'f', long = "file", conflicts_with = "query")]
+    file: Option<PathBuf>,
+    /// The instant now() and ago() count from (RFC 3339; default: the current time).
+    #[arg(long, env = kql::NOW_ENV)]
+    now: Option<String>,
+    /// Output format: table, json (one object per line), csv, raw (original
+    /// lines; only when the query keeps whole records).
+    #[arg(long, default_value = "table")]
+    format: String,
+    /// Print how the query ran (index filter, where rows came from, documents read) on standard error.
+    #[arg(long)]
+    explain: bool,
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// Search query string selecting the records (`*`: all).
+    #[arg(default_value = "*")]
+    query: String,
+    /// A KQL predicate the records must also satisfy (`FileName =~ "cmd.exe"`).
+    #[arg(long = "where")]
+    where_kql: Option<String>,
+    /// Only these tables (repeatable or comma-separated).
+    #[arg(long = "table", value_delimiter = ',')]
+    tables: Vec<String>,
+    /// Event time from (inclusive): a date, date-time, or span back from now (`7d`).
+    #[arg(long)]
+    since: Option<String>,
+    /// Event time until (exclusive).
+    #[arg(long)]
+    until: Option<String>,
+    /// Write to this file (one stream) or, with --layout, this directory
+    /// (default: standard output).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write one file per blob the records came from, laid out like the storage account.
+    #[arg(long, requires = "out")]
+    layout: bool,
+    /// The instant now() and ago() in --where count from (RFC 3339).
+    #[arg(long, env = kql::NOW_ENV)]
+    now: Option<String>,
+}
+
 /// Exit code of a run that finished with blobs it could not read completely.
 const EXIT_PARTIAL: u8 = 10;
 
@@ -412,6 +465,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{report}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Hunt(args) => hunt_cmd(&cli.index, &catalog()?, args),
+        Command::Export(args) => export_cmd(&cli.index, &catalog()?, args),
         Command::Deadletter(args) => {
             let archive = Archive::open(&cli.index)?;
             let committed = archive.index.load_metas()?.opstamp;
@@ -595,6 +650,146 @@ fn point_at(e: Error, query: &str) -> Error {
         ),
         position: Some(pos),
     }
+}
+
+/// `--now`, or the current time.
+fn now_arg(now: Option<&str>) -> anyhow::Result<jiff::Timestamp> {
+    match now {
+        None => Ok(jiff::Timestamp::now()),
+        Some(text) => timefmt::parse_user_time(text, jiff::Timestamp::now()).ok_or_else(|| {
+            usage(format!(
+                "--now {text:?} is not a time: write 2026-01-31T10:00:00Z (or set {} to one)",
+                kql::NOW_ENV
+            ))
+        }),
+    }
+}
+
+fn hunt_cmd(dir: &std::path::Path, catalog: &Catalog, args: HuntArgs) -> anyhow::Result<ExitCode> {
+    let format = Format::parse(&args.format)?;
+    let text = match (args.query, &args.file) {
+        (Some(q), _) => q,
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .with_context(|| format!("reading the query from {}", path.display()))?,
+        (None, None) => {
+            let mut q = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut q)
+                .context("reading the query from standard input")?;
+            q
+        }
+    };
+    let now = now_arg(args.now.as_deref())?;
+    let archive = Archive::open(dir)?;
+    let result = kql::hunt(&archive, catalog, &text, now).map_err(|e| point_at(e, &text))?;
+    if args.explain {
+        eprintln!("{}", result.plan);
+    }
+    let mut out = std::io::stdout().lock();
+    if result.rows.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if result.records() {
+        let hits: Vec<search::Hit> = result
+            .rows
+            .iter()
+            .filter_map(|r| r.raw.as_deref().cloned())
+            .collect();
+        output::write_hits(&mut out, &hits, format, &[])?;
+    } else if format == Format::Raw {
+        return Err(usage(
+            "--format raw writes original records, but this query reshapes them (project, extend, summarize, …): use table, json or csv".into(),
+        ));
+    } else {
+        let rows: Vec<Vec<serde_json::Value>> = result
+            .rows
+            .iter()
+            .map(|r| {
+                result
+                    .columns
+                    .iter()
+                    .map(|c| r.get(c).map_or(serde_json::Value::Null, |v| v.to_json()))
+                    .collect()
+            })
+            .collect();
+        output::write_rows(&mut out, &result.columns, &rows, format)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export_cmd(
+    dir: &std::path::Path,
+    catalog: &Catalog,
+    args: ExportArgs,
+) -> anyhow::Result<ExitCode> {
+    let window = Narrow {
+        tables: Vec::new(),
+        since: args.since,
+        until: args.until,
+    }
+    .window()?;
+    let now = now_arg(args.now.as_deref())?;
+    let archive = Archive::open(dir)?;
+    let req = SearchRequest {
+        query: args.query,
+        tables: args.tables,
+        since: window.since,
+        until: window.until,
+        limit: 0,
+        sort: None,
+        count_only: false,
+    };
+    let where_kql = args.where_kql.as_deref();
+    if let Some(w) = where_kql {
+        kql::parser::parse_expr(w).map_err(|e| point_at(e, w))?;
+    }
+    let point = |e: Error| point_at(e, &req.query);
+    let summary = match (&args.out, args.layout) {
+        (Some(path), true) => export::export(
+            &archive,
+            catalog,
+            &req,
+            where_kql,
+            now,
+            Destination::Layout(path.clone()),
+        ),
+        (Some(path), false) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("creating {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            let s = export::export(
+                &archive,
+                catalog,
+                &req,
+                where_kql,
+                now,
+                Destination::Stream(&mut w),
+            );
+            w.flush()
+                .with_context(|| format!("writing {}", path.display()))?;
+            s
+        }
+        (None, _) => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let s = export::export(
+                &archive,
+                catalog,
+                &req,
+                where_kql,
+                now,
+                Destination::Stream(&mut out),
+            );
+            out.flush().context("writing standard output")?;
+            s
+        }
+    }
+    .map_err(point)?;
+    eprintln!(
+        "exported {} records ({:.1} MB) into {} file(s)",
+        summary.records,
+        summary.bytes as f64 / 1e6,
+        summary.blobs
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn generate_cmd(catalog: &Catalog, args: GenerateArgs) -> anyhow::Result<ExitCode> {

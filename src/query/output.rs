@@ -118,6 +118,40 @@ pub fn write_hits(
     }
 }
 
+/// Writes rows of named values (what a hunting query returns when it
+/// reshaped the records): `json` one object per line with the columns in
+/// order, `csv` and `table` with strings unquoted and null empty. `raw`
+/// needs whole records ([`write_hits`]); here it writes JSON.
+pub fn write_rows(
+    out: &mut dyn Write,
+    columns: &[String],
+    rows: &[Vec<serde_json::Value>],
+    format: Format,
+) -> io::Result<()> {
+    let cell = |v: &serde_json::Value| {
+        RawValue::from_string(v.to_string()).map_or(Cell::Missing, Cell::Found)
+    };
+    if matches!(format, Format::Json | Format::Raw) {
+        for row in rows {
+            let cells: Vec<(Cow<str>, Cell)> = columns
+                .iter()
+                .zip(row)
+                .map(|(name, v)| (Cow::from(name.as_str()), cell(v)))
+                .collect();
+            write_json_line(out, &cells)?;
+        }
+        return Ok(());
+    }
+    let texts: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|v| cell(v).text().into_owned()).collect())
+        .collect();
+    match format {
+        Format::Csv => write_csv(out, columns, &texts),
+        _ => write_table(out, columns, &texts),
+    }
+}
+
 /// `_time`, `_table`, and the default columns some record has a value for.
 fn default_columns(records: &[Record]) -> Vec<String> {
     let present = |name: &str| records.iter().any(|r| !r.get(name).text().is_empty());

@@ -1457,14 +1457,14 @@ struct SegmentColumns {
 }
 
 /// Reads hits, opening each segment's columns once.
-struct HitReader<'a> {
+pub(crate) struct HitReader<'a> {
     searcher: &'a Searcher,
     fields: &'a Fields,
     segments: HashMap<u32, SegmentColumns>,
 }
 
 impl<'a> HitReader<'a> {
-    fn new(searcher: &'a Searcher, fields: &'a Fields) -> Self {
+    pub(crate) fn new(searcher: &'a Searcher, fields: &'a Fields) -> Self {
         HitReader {
             searcher,
             fields,
@@ -1472,7 +1472,7 @@ impl<'a> HitReader<'a> {
         }
     }
 
-    fn read(&mut self, address: DocAddress) -> Result<Hit> {
+    pub(crate) fn read(&mut self, address: DocAddress) -> Result<Hit> {
         let doc: TantivyDocument = self.searcher.doc(address)?;
         let raw = doc
             .get_first(self.fields.raw)

@@ -64,6 +64,22 @@ impl Scratch {
         serde_json::from_str(&self.ok(&args)).expect("summary JSON")
     }
 
+    /// `generate` into this scratch's export directory.
+    pub fn generate(&self, size: &str, hours: u32, seed: u64) {
+        let export = self.export();
+        self.ok(&[
+            "generate",
+            "--out",
+            export.to_str().unwrap(),
+            "--size",
+            size,
+            "--hours",
+            &hours.to_string(),
+            "--seed",
+            &seed.to_string(),
+        ]);
+    }
+
     /// `search --count QUERY`.
     pub fn count(&self, query: &str, extra: &[&str]) -> u64 {
         let mut args = vec!["search", "--count", query];
