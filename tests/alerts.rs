@@ -181,6 +181,14 @@ fn the_seed_alert_pulled_from_the_siem_api_is_found_by_search() {
         1
     );
     assert_eq!(s.count("LastProcessedTimeUtc:<2017-01-23", &[]), 0);
+    // Hunting queries see the table too.
+    let hunted = s.ok(&[
+        "hunt",
+        "SiemAlerts | where FileName =~ \"POWERSHELL.EXE\" and Severity == \"Medium\" | project AlertId",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(hunted, "AlertId\n636207535742330111_-1114309685\n");
     assert_eq!(s.count("Severity:High", &["--table", "SiemAlerts"]), 0);
 }
 
