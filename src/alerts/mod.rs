@@ -258,11 +258,11 @@ pub async fn pull(
         .newest
         .as_deref()
         .and_then(crate::timefmt::parse_export_time);
-    let since = opts.since.or_else(|| {
-        (opts.ago.is_none())
-            .then(|| newest.and_then(|t| t.checked_sub(OVERLAP).ok()))
-            .flatten()
-    });
+    let since = match (opts.since, opts.ago) {
+        (Some(since), _) => Some(since),
+        (None, Some(_)) => None,
+        (None, None) => newest.and_then(|t| t.checked_sub(OVERLAP).ok()),
+    };
     let mut summary = PullSummary {
         api: config.api.key().to_string(),
         tenant: config.tenant_id.clone(),
