@@ -904,6 +904,14 @@ fn alerts_pull(
 }
 
 fn pull_line(s: &PullSummary) -> String {
+    let bad = if s.bad > 0 {
+        format!(
+            "; {} elements that are not alerts kept in the dead-letter log (`huntvault deadletter`)",
+            s.bad
+        )
+    } else {
+        String::new()
+    };
     format!(
         "pulled {} alerts from the {} API (tenant {}) in {} requests, {:.1}s: {} new, {} updated, \
          {} unchanged; next pull from {}",
@@ -916,5 +924,5 @@ fn pull_line(s: &PullSummary) -> String {
         s.updated,
         s.unchanged,
         s.cursor.as_deref().unwrap_or("the API's default window"),
-    )
+    ) + &bad
 }

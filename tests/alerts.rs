@@ -613,3 +613,25 @@ fn indexing_an_export_keeps_the_alerts_cursor() {
     assert_eq!(s.count("*", &[]), 4);
     assert_eq!(s.count("*", &["--table", "GraphAlerts"]), 3);
 }
+
+#[test]
+fn an_element_that_is_not_an_alert_is_kept_and_counted() {
+    let served = Served::new();
+    three_graph_alerts(&served);
+    served.fake.with(|f| f.graph.push(Value::from(42)));
+    let s = Scratch::new();
+    let summary = pulled(&served, &s, "graph", &[]);
+    assert_eq!(summary["added"], 3, "{summary}");
+    assert_eq!(summary["bad"], 1, "{summary}");
+    let dead = s.ok(&["deadletter"]);
+    let entry: Value = serde_json::from_str(dead.trim()).expect("one entry");
+    assert_eq!(entry["line"], "42");
+    assert!(entry["blob"].as_str().unwrap().ends_with(GRAPH_PATH));
+    assert!(
+        entry["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not a JSON object")
+    );
+    assert_eq!(s.count("*", &["--table", "GraphAlerts"]), 3);
+}

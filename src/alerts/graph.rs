@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{Alert, Api, Page, Paging, PullOptions};
+use super::{Api, Page, Paging, PullOptions};
 use crate::error::{Error, Result};
 
 /// The Graph endpoint of the alerts collection.
@@ -111,13 +111,9 @@ impl Paging for Pages {
             }
             self.next = Some(next);
         }
-        let alerts = page
-            .value
-            .into_iter()
-            .map(|raw| Alert::parse(api, raw.get()))
-            .collect::<Result<Vec<_>>>()?;
+        let items = super::items(api, page.value);
         Ok(Page {
-            alerts,
+            items,
             complete: true,
         })
     }
@@ -160,7 +156,8 @@ mod tests {
         pages.next_url();
         let body = br#"{"value":[{"id":"a"}],"@odata.nextLink":"https://127.0.0.1:8443/v1.0/security/alerts_v2?$top=500&$skip=500"}"#;
         let page = pages.read(body, Api::Graph).unwrap();
-        assert_eq!(page.alerts[0].id.as_deref(), Some("a"));
+        let first = page.items[0].as_ref().unwrap();
+        assert_eq!(first.id.as_deref(), Some("a"));
         assert!(pages.next_url().unwrap().as_str().ends_with("$skip=500"));
         let body =
             br#"{"value":[],"@odata.nextLink":"https://evil.example/v1.0/security/alerts_v2"}"#;
