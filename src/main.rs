@@ -72,12 +72,12 @@ enum Command {
     Demo(DemoArgs),
     /// Print the dead-letter log: lines that could not be indexed.
     Deadletter(DeadletterArgs),
-    /// Defender alerts: `alerts pull` stores them in the index.
-    Alerts(AlertsArgs),
     /// Run a hunting query (a subset of KQL) over the index.
     Hunt(HuntArgs),
     /// Write the original records matching a query, byte for byte.
     Export(ExportArgs),
+    /// Defender alerts: `alerts pull` stores them in the index.
+    Alerts(AlertsArgs),
 }
 
 #[derive(Args)]
@@ -291,6 +291,54 @@ struct DeadletterArgs {
 }
 
 #[derive(Args)]
+struct HuntArgs {
+    /// The query (default: from --file, else standard input).
+    query: Option<String>,
+    /// Read the query from a file.
+    #[arg(short = 'f', long = "file", conflicts_with = "query")]
+    file: Option<PathBuf>,
+    /// The instant now() and ago() count from (RFC 3339; default: the current time).
+    #[arg(long, env = kql::NOW_ENV)]
+    now: Option<String>,
+    /// Output format: table, json (one object per line), csv, raw (original
+    /// lines; only when the query keeps whole records).
+    #[arg(long, default_value = "table")]
+    format: String,
+    /// Print how the query ran (index filter, where rows came from, documents read) on standard error.
+    #[arg(long)]
+    explain: bool,
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// Search query string selecting the records (`*`: all).
+    #[arg(default_value = "*")]
+    query: String,
+    /// A KQL predicate the records must also satisfy (`FileName =~ "cmd.exe"`).
+    #[arg(long = "where")]
+    where_kql: Option<String>,
+    /// Only these tables (repeatable or comma-separated).
+    #[arg(long = "table", value_delimiter = ',')]
+    tables: Vec<String>,
+    /// Event time from (inclusive): a date, date-time, or span back from now (`7d`).
+    #[arg(long)]
+    since: Option<String>,
+    /// Event time until (exclusive).
+    #[arg(long)]
+    until: Option<String>,
+    /// Write to this file (one stream) or, with --layout, this directory
+    /// (default: standard output).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write one file per blob the records came from, laid out like the storage account.
+    #[arg(long, requires = "out")]
+    layout: bool,
+    /// The instant now() and ago() in --where count from (RFC 3339).
+    #[arg(long, env = kql::NOW_ENV)]
+    now: Option<String>,
+}
+
+#[derive(Args)]
 struct AlertsArgs {
     #[command(subcommand)]
     command: AlertsCommand,
@@ -372,54 +420,6 @@ struct PullArgs {
     /// Print each pull's summary as JSON on standard output.
     #[arg(long)]
     json_summary: bool,
-}
-
-#[derive(Args)]
-struct HuntArgs {
-    /// The query (default: from --file, else standard input).
-    query: Option<String>,
-    /// Read the query from a file.
-    #[arg(short = 'f', long = "file", conflicts_with = "query")]
-    file: Option<PathBuf>,
-    /// The instant now() and ago() count from (RFC 3339; default: the current time).
-    #[arg(long, env = kql::NOW_ENV)]
-    now: Option<String>,
-    /// Output format: table, json (one object per line), csv, raw (original
-    /// lines; only when the query keeps whole records).
-    #[arg(long, default_value = "table")]
-    format: String,
-    /// Print how the query ran (index filter, where rows came from, documents read) on standard error.
-    #[arg(long)]
-    explain: bool,
-}
-
-#[derive(Args)]
-struct ExportArgs {
-    /// Search query string selecting the records (`*`: all).
-    #[arg(default_value = "*")]
-    query: String,
-    /// A KQL predicate the records must also satisfy (`FileName =~ "cmd.exe"`).
-    #[arg(long = "where")]
-    where_kql: Option<String>,
-    /// Only these tables (repeatable or comma-separated).
-    #[arg(long = "table", value_delimiter = ',')]
-    tables: Vec<String>,
-    /// Event time from (inclusive): a date, date-time, or span back from now (`7d`).
-    #[arg(long)]
-    since: Option<String>,
-    /// Event time until (exclusive).
-    #[arg(long)]
-    until: Option<String>,
-    /// Write to this file (one stream) or, with --layout, this directory
-    /// (default: standard output).
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Write one file per blob the records came from, laid out like the storage account.
-    #[arg(long, requires = "out")]
-    layout: bool,
-    /// The instant now() and ago() in --where count from (RFC 3339).
-    #[arg(long, env = kql::NOW_ENV)]
-    now: Option<String>,
 }
 
 /// Exit code of a run that finished with blobs it could not read completely.
