@@ -53,6 +53,8 @@ pub fn check(opts: &PullOptions) -> Result<()> {
 pub struct Pages {
     endpoint: Url,
     next: Option<Url>,
+    /// The page being read.
+    current: Option<Url>,
 }
 
 /// One page of the collection.
@@ -78,13 +80,15 @@ impl Pages {
         Ok(Pages {
             endpoint: endpoint.clone(),
             next: Some(url),
+            current: None,
         })
     }
 }
 
 impl Paging for Pages {
     fn next_url(&mut self) -> Option<Url> {
-        self.next.take()
+        self.current = self.next.take();
+        self.current.clone()
     }
 
     fn read(&mut self, body: &[u8], api: Api) -> Result<Page> {
@@ -107,6 +111,12 @@ impl Paging for Pages {
                     api.title(),
                     next.origin().ascii_serialization(),
                     self.endpoint.origin().ascii_serialization()
+                )));
+            }
+            if self.current.as_ref() == Some(&next) {
+                return Err(Error::Source(format!(
+                    "the {} sent an @odata.nextLink to the page it came with: stopping",
+                    api.title()
                 )));
             }
             self.next = Some(next);
@@ -158,7 +168,11 @@ mod tests {
         let page = pages.read(body, Api::Graph).unwrap();
         let first = page.items[0].as_ref().unwrap();
         assert_eq!(first.id.as_deref(), Some("a"));
-        assert!(pages.next_url().unwrap().as_str().ends_with("$skip=500"));
+        let second = pages.next_url().unwrap();
+        assert!(second.as_str().ends_with("$skip=500"));
+        let body = format!(r#"{{"value":[],"@odata.nextLink":"{second}"}}"#);
+        let err = pages.read(body.as_bytes(), Api::Graph).err().unwrap();
+        assert!(err.to_string().contains("the page it came with"), "{err}");
         let body =
             br#"{"value":[],"@odata.nextLink":"https://evil.example/v1.0/security/alerts_v2"}"#;
         let err = pages.read(body, Api::Graph).err().unwrap();
