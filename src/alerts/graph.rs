@@ -3,7 +3,8 @@
 //! through `@odata.nextLink` until a page has none.
 //!
 //! A next link is followed only on the endpoint's own origin (scheme, host
-//! and port): the bearer token is never sent anywhere else.
+//! and port): the bearer token is never sent anywhere else. A next link back
+//! to the page it came with stops the pull rather than looping.
 
 use azure_core::http::Url;
 use jiff::Timestamp;
