@@ -1013,6 +1013,7 @@ fn alerts_pull(
         cloud_tag: args.cloud_tag,
         top: args.top,
     };
+    opts.check(config.api)?;
     let interval = span("interval", &args.interval)?.unsigned_abs();
     let http = huntvault::http::client(config.ca_file.as_deref())?;
     let archive = Archive::open_or_create(dir, catalog)
@@ -1043,6 +1044,14 @@ fn alerts_pull(
 }
 
 fn pull_line(s: &PullSummary) -> String {
+    let bad = if s.bad > 0 {
+        format!(
+            "; {} elements that are not alerts kept in the dead-letter log (`huntvault deadletter`)",
+            s.bad
+        )
+    } else {
+        String::new()
+    };
     format!(
         "pulled {} alerts from the {} API (tenant {}) in {} requests, {:.1}s: {} new, {} updated, \
          {} unchanged; next pull from {}",
@@ -1055,7 +1064,7 @@ fn pull_line(s: &PullSummary) -> String {
         s.updated,
         s.unchanged,
         s.cursor.as_deref().unwrap_or("the API's default window"),
-    )
+    ) + &bad
 }
 
 /// Only `table` and `json` apply to verify and status.

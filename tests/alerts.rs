@@ -171,6 +171,24 @@ fn the_seed_alert_pulled_from_the_siem_api_is_found_by_search() {
         1
     );
     assert_eq!(s.count("_time:2017-01-23", &[]), 1);
+    // Typed columns: dates, integers, keywords in any case.
+    assert_eq!(
+        s.count("LastProcessedTimeUtc:>=\"2017-01-23T11:00:00Z\"", &[]),
+        1
+    );
+    assert_eq!(
+        s.count("AlertPart:0 AND ComputerDnsName:DESKTOP-BVCCCKK", &[]),
+        1
+    );
+    assert_eq!(s.count("LastProcessedTimeUtc:<2017-01-23", &[]), 0);
+    // Hunting queries see the table too.
+    let hunted = s.ok(&[
+        "hunt",
+        "SiemAlerts | where FileName =~ \"POWERSHELL.EXE\" and Severity == \"Medium\" | project AlertId",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(hunted, "AlertId\n636207535742330111_-1114309685\n");
     assert_eq!(s.count("Severity:High", &["--table", "SiemAlerts"]), 0);
 }
 
@@ -569,6 +587,51 @@ fn watch_pulls_again_from_the_cursor() {
         log[1].query.contains(&("$filter".to_string(), expected)),
         "{:?}",
         log[1].query
+    );
+    assert_eq!(s.count("*", &["--table", "GraphAlerts"]), 3);
+}
+
+#[test]
+fn indexing_an_export_keeps_the_alerts_cursor() {
+    let served = Served::new();
+    three_graph_alerts(&served);
+    let s = Scratch::new();
+    pulled(&served, &s, "graph", &[]);
+    common::append(
+        &s.blob("DeviceProcessEvents", 2026, 1, 1, 0),
+        format!(
+            "{}\n",
+            common::process_line(1, "wks-01", "2026-01-01T00:00:00Z")
+        )
+        .as_bytes(),
+    );
+    s.index_export(&[]);
+    let again = pulled(&served, &s, "graph", &[]);
+    assert_eq!(again["unchanged"], 3, "{again}");
+    let second = served.fake.with(|f| f.log[1].query.clone());
+    assert!(second.iter().any(|(k, _)| k == "$filter"), "{second:?}");
+    assert_eq!(s.count("*", &[]), 4);
+    assert_eq!(s.count("*", &["--table", "GraphAlerts"]), 3);
+}
+
+#[test]
+fn an_element_that_is_not_an_alert_is_kept_and_counted() {
+    let served = Served::new();
+    three_graph_alerts(&served);
+    served.fake.with(|f| f.graph.push(Value::from(42)));
+    let s = Scratch::new();
+    let summary = pulled(&served, &s, "graph", &[]);
+    assert_eq!(summary["added"], 3, "{summary}");
+    assert_eq!(summary["bad"], 1, "{summary}");
+    let dead = s.ok(&["deadletter"]);
+    let entry: Value = serde_json::from_str(dead.trim()).expect("one entry");
+    assert_eq!(entry["line"], "42");
+    assert!(entry["blob"].as_str().unwrap().ends_with(GRAPH_PATH));
+    assert!(
+        entry["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not a JSON object")
     );
     assert_eq!(s.count("*", &["--table", "GraphAlerts"]), 3);
 }

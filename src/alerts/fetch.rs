@@ -5,7 +5,7 @@
 //! | 2xx | the body is returned |
 //! | 401 (malformed request or invalid token) | a fresh token once, then the request again; a second 401 fails, naming the app registration and tenant |
 //! | 403 (the app or tenant is not authorized) | fails, naming the permission the app needs |
-//! | 429, 500, 502, 503, 504, or no answer | retried with exponential backoff, waiting what `Retry-After` says when it says it; fails after [`Retry::attempts`] tries |
+//! | 408, 429, 500, 502, 503, 504, or no answer | retried with exponential backoff, waiting what `Retry-After` says when it says it (at most [`Retry::max_delay`]); fails after [`Retry::attempts`] tries |
 //! | anything else | fails with the status and the start of the body |
 //!
 //! Messages are one line and pass through [`redact`]: neither the client

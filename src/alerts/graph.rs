@@ -3,14 +3,15 @@
 //! through `@odata.nextLink` until a page has none.
 //!
 //! A next link is followed only on the endpoint's own origin (scheme, host
-//! and port): the bearer token is never sent anywhere else.
+//! and port): the bearer token is never sent anywhere else. A next link back
+//! to the page it came with stops the pull rather than looping.
 
 use azure_core::http::Url;
 use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{Alert, Api, Page, Paging, PullOptions};
+use super::{Api, Page, Paging, PullOptions};
 use crate::error::{Error, Result};
 
 /// The Graph endpoint of the alerts collection.
@@ -32,10 +33,29 @@ pub fn filter(since: Option<Timestamp>, until: Option<Timestamp>) -> Option<Stri
     (!parts.is_empty()).then(|| parts.join(" and "))
 }
 
+/// Refuses the options of the other API.
+pub fn check(opts: &PullOptions) -> Result<()> {
+    let siem_only = [
+        (opts.ago.is_some(), "--ago"),
+        (opts.limit.is_some(), "--limit"),
+        (!opts.machine_groups.is_empty(), "--machine-group"),
+        (opts.device_tag.is_some(), "--device-tag"),
+        (opts.cloud_tag.is_some(), "--cloud-tag"),
+    ];
+    if let Some((_, flag)) = siem_only.iter().find(|(given, _)| *given) {
+        return Err(Error::Usage(format!(
+            "{flag} is a parameter of the SIEM API (--api siem); Graph takes --since, --until and --top"
+        )));
+    }
+    Ok(())
+}
+
 /// The pages of a Graph pull.
 pub struct Pages {
     endpoint: Url,
     next: Option<Url>,
+    /// The page being read.
+    current: Option<Url>,
 }
 
 /// One page of the collection.
@@ -49,18 +69,7 @@ struct Collection<'a> {
 
 impl Pages {
     pub fn new(endpoint: &Url, since: Option<Timestamp>, opts: &PullOptions) -> Result<Self> {
-        let siem_only = [
-            (opts.ago.is_some(), "--ago"),
-            (opts.limit.is_some(), "--limit"),
-            (!opts.machine_groups.is_empty(), "--machine-group"),
-            (opts.device_tag.is_some(), "--device-tag"),
-            (opts.cloud_tag.is_some(), "--cloud-tag"),
-        ];
-        if let Some((_, flag)) = siem_only.iter().find(|(given, _)| *given) {
-            return Err(Error::Usage(format!(
-                "{flag} is a parameter of the SIEM API (--api siem); Graph takes --since, --until and --top"
-            )));
-        }
+        check(opts)?;
         let mut url = endpoint.clone();
         {
             let mut q = url.query_pairs_mut();
@@ -72,13 +81,15 @@ impl Pages {
         Ok(Pages {
             endpoint: endpoint.clone(),
             next: Some(url),
+            current: None,
         })
     }
 }
 
 impl Paging for Pages {
     fn next_url(&mut self) -> Option<Url> {
-        self.next.take()
+        self.current = self.next.take();
+        self.current.clone()
     }
 
     fn read(&mut self, body: &[u8], api: Api) -> Result<Page> {
@@ -103,15 +114,17 @@ impl Paging for Pages {
                     self.endpoint.origin().ascii_serialization()
                 )));
             }
+            if self.current.as_ref() == Some(&next) {
+                return Err(Error::Source(format!(
+                    "the {} sent an @odata.nextLink to the page it came with: stopping",
+                    api.title()
+                )));
+            }
             self.next = Some(next);
         }
-        let alerts = page
-            .value
-            .into_iter()
-            .map(|raw| Alert::parse(api, raw.get()))
-            .collect::<Result<Vec<_>>>()?;
+        let items = super::items(api, page.value);
         Ok(Page {
-            alerts,
+            items,
             complete: true,
         })
     }
@@ -154,8 +167,13 @@ mod tests {
         pages.next_url();
         let body = br#"{"value":[{"id":"a"}],"@odata.nextLink":"https://127.0.0.1:8443/v1.0/security/alerts_v2?$top=500&$skip=500"}"#;
         let page = pages.read(body, Api::Graph).unwrap();
-        assert_eq!(page.alerts[0].id.as_deref(), Some("a"));
-        assert!(pages.next_url().unwrap().as_str().ends_with("$skip=500"));
+        let first = page.items[0].as_ref().unwrap();
+        assert_eq!(first.id.as_deref(), Some("a"));
+        let second = pages.next_url().unwrap();
+        assert!(second.as_str().ends_with("$skip=500"));
+        let body = format!(r#"{{"value":[],"@odata.nextLink":"{second}"}}"#);
+        let err = pages.read(body.as_bytes(), Api::Graph).err().unwrap();
+        assert!(err.to_string().contains("the page it came with"), "{err}");
         let body =
             br#"{"value":[],"@odata.nextLink":"https://evil.example/v1.0/security/alerts_v2"}"#;
         let err = pages.read(body, Api::Graph).err().unwrap();

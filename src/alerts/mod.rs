@@ -16,6 +16,10 @@
 //!   `GraphAlerts`, identified by the alert's id, so that an alert that comes
 //!   back updated replaces its older version: one document per alert.
 //!
+//! An element of an answer that is not a JSON object is kept in the
+//! dead-letter log (with the endpoint and its position in the pull) and
+//! counted, in the same commit, like a bad line of an export.
+//!
 //! A pull is one commit: the documents and the API's cursor (the newest
 //! `LastProcessedTimeUtc` / `lastUpdateDateTime` committed) land together in
 //! the checkpoint payload, or, when anything fails, nothing does. The next
@@ -150,14 +154,11 @@ pub struct Alert {
 }
 
 impl Alert {
-    /// Reads one alert object of `api`'s response.
-    pub fn parse(api: Api, raw: &str) -> Result<Alert> {
-        let object: Map<String, Value> = serde_json::from_str(raw).map_err(|e| {
-            Error::Source(format!(
-                "the {} returned an alert that is not a JSON object: {e}",
-                api.title()
-            ))
-        })?;
+    /// Reads one alert object of `api`'s response; what is not a JSON object
+    /// gives the reason.
+    pub fn parse(api: Api, raw: &str) -> std::result::Result<Alert, String> {
+        let object: Map<String, Value> = serde_json::from_str(raw)
+            .map_err(|e| format!("not an alert: not a JSON object ({e})"))?;
         let text = |name: &str| object.get(name).and_then(Value::as_str);
         let time = |name: &str| text(name).and_then(crate::timefmt::parse_export_time);
         Ok(Alert {
@@ -204,6 +205,16 @@ pub struct PullOptions {
     pub top: Option<u32>,
 }
 
+impl PullOptions {
+    /// Refuses options the API does not take.
+    pub fn check(&self, api: Api) -> Result<()> {
+        match api {
+            Api::Siem => siem::check(self),
+            Api::Graph => graph::check(self),
+        }
+    }
+}
+
 /// What a pull did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PullSummary {
@@ -225,6 +236,8 @@ pub struct PullSummary {
     pub unchanged: u64,
     /// Alerts without an id, stored by their content.
     pub without_id: u64,
+    /// Elements that are not alerts (not JSON objects), kept in the dead-letter log.
+    pub bad: u64,
     /// The cursor after the pull.
     pub cursor: Option<String>,
     pub committed: bool,
@@ -241,6 +254,7 @@ pub async fn pull(
 ) -> Result<PullSummary> {
     let started = Instant::now();
     let _lock = archive.lock()?;
+    crate::index::deadletter::repair(&archive.dir, archive.index.load_metas()?.opstamp)?;
     let mut checkpoint = Checkpoint::load(&archive.index)?;
     let key = format!("{}/{}", config.api.key(), config.tenant_id);
     let cursor = checkpoint.alerts.get(&key).cloned().unwrap_or_default();
@@ -248,11 +262,11 @@ pub async fn pull(
         .newest
         .as_deref()
         .and_then(crate::timefmt::parse_export_time);
-    let since = opts.since.or_else(|| {
-        (opts.ago.is_none())
-            .then(|| newest.and_then(|t| t.checked_sub(OVERLAP).ok()))
-            .flatten()
-    });
+    let since = match (opts.since, opts.ago) {
+        (Some(since), _) => Some(since),
+        (None, Some(_)) => None,
+        (None, None) => newest.and_then(|t| t.checked_sub(OVERLAP).ok()),
+    };
     let mut summary = PullSummary {
         api: config.api.key().to_string(),
         tenant: config.tenant_id.clone(),
@@ -273,9 +287,12 @@ pub async fn pull(
         summary.pages += 1;
         let page = pages.read(&body, config.api)?;
         complete &= page.complete;
-        for alert in page.alerts {
+        for item in page.items {
             summary.received += 1;
-            store.add(alert)?;
+            match item {
+                Ok(alert) => store.add(alert)?,
+                Err((raw, reason)) => store.reject(summary.received - 1, &raw, reason),
+            }
         }
     }
     summary.requests = fetcher.requests();
@@ -284,6 +301,7 @@ pub async fn pull(
     summary.updated = counts.updated;
     summary.unchanged = counts.unchanged;
     summary.without_id = counts.without_id;
+    summary.bad = counts.bad;
 
     // A truncated answer (SIEM `limit` reached) may leave older alerts of
     // the window behind: the cursor then stays where it was.
@@ -296,7 +314,7 @@ pub async fn pull(
         next.newest = Some(seen.to_string());
     }
     summary.cursor = next.newest.clone();
-    if next != cursor || counts.added + counts.updated > 0 {
+    if next != cursor || counts.added + counts.updated + counts.bad > 0 {
         checkpoint.alerts.insert(key, next);
         store.commit(&checkpoint)?;
         summary.committed = true;
@@ -317,9 +335,20 @@ pub fn transient(e: &Error) -> bool {
 
 /// One page of an API's answer.
 pub struct Page {
-    pub alerts: Vec<Alert>,
+    /// Each element: an alert, or its text and why it is not one.
+    pub items: Vec<std::result::Result<Alert, (String, String)>>,
     /// False when the answer may hold fewer alerts than the window has.
     pub complete: bool,
+}
+
+/// The elements of an answer, each read as an alert.
+fn items(
+    api: Api,
+    list: Vec<&serde_json::value::RawValue>,
+) -> Vec<std::result::Result<Alert, (String, String)>> {
+    list.into_iter()
+        .map(|raw| Alert::parse(api, raw.get()).map_err(|why| (raw.get().to_string(), why)))
+        .collect()
 }
 
 /// The requests of one pull, one page at a time.
@@ -368,7 +397,11 @@ mod tests {
                 .id
                 .is_none()
         );
-        assert!(Alert::parse(Api::Graph, "[1]").is_err());
+        assert!(
+            Alert::parse(Api::Graph, "[1]")
+                .unwrap_err()
+                .contains("not a JSON object")
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use azure_core::http::Url;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::value::RawValue;
 
-use super::{Alert, Api, Page, Paging, PullOptions};
+use super::{Api, Page, Paging, PullOptions};
 use crate::error::{Error, Result};
 
 /// The regions with an alert exporter endpoint.
@@ -59,6 +59,16 @@ pub fn format_duration(span: SignedDuration) -> String {
     out
 }
 
+/// Refuses the options of the other API.
+pub fn check(opts: &PullOptions) -> Result<()> {
+    if opts.top.is_some() {
+        return Err(Error::Usage(
+            "--top is a Graph parameter: the SIEM API answers in one response (use --limit)".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// The one request of a SIEM pull.
 pub struct Pages {
     url: Option<Url>,
@@ -67,12 +77,7 @@ pub struct Pages {
 
 impl Pages {
     pub fn new(endpoint: &Url, since: Option<Timestamp>, opts: &PullOptions) -> Result<Self> {
-        if opts.top.is_some() {
-            return Err(Error::Usage(
-                "--top is a Graph parameter: the SIEM API answers in one response (use --limit)"
-                    .into(),
-            ));
-        }
+        check(opts)?;
         let mut url = endpoint.clone();
         {
             let mut q = url.query_pairs_mut();
@@ -126,11 +131,8 @@ impl Paging for Pages {
         let complete = self
             .limit
             .is_none_or(|l| (list.len() as u64) < u64::from(l));
-        let alerts = list
-            .into_iter()
-            .map(|raw| Alert::parse(api, raw.get()))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Page { alerts, complete })
+        let items = super::items(api, list);
+        Ok(Page { items, complete })
     }
 }
 
@@ -203,8 +205,10 @@ mod tests {
         let mut pages = Pages::new(&endpoint, None, &opts).unwrap();
         let page = pages.read(br#"[{"AlertId":"a"}]"#, Api::Siem).unwrap();
         assert!(!page.complete);
-        let page = pages.read(b"[]", Api::Siem).unwrap();
-        assert!(page.complete);
+        assert!(pages.read(b"[]", Api::Siem).unwrap().complete);
+        let page = pages.read(br#"[7,{"AlertId":"b"}]"#, Api::Siem).unwrap();
+        assert_eq!(page.items[0].as_ref().unwrap_err().0, "7");
+        assert!(page.items[1].is_ok());
         assert!(pages.read(br#"{"value":[]}"#, Api::Siem).is_err());
     }
 }

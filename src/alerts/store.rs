@@ -25,6 +25,7 @@ use crate::decode::{Decoder, record_id};
 use crate::error::Result;
 use crate::index::Archive;
 use crate::index::checkpoint::Checkpoint;
+use crate::index::deadletter::{self, DeadLetter};
 use crate::schema::Catalog;
 
 /// Indexing heap of a pull (alerts are few and small).
@@ -37,6 +38,7 @@ pub struct Counts {
     pub updated: u64,
     pub unchanged: u64,
     pub without_id: u64,
+    pub bad: u64,
 }
 
 /// The uncommitted changes of one pull.
@@ -51,6 +53,8 @@ pub struct Store {
     written: HashMap<String, Option<Timestamp>>,
     newest: Option<Timestamp>,
     counts: Counts,
+    dir: std::path::PathBuf,
+    dead: Vec<DeadLetter>,
 }
 
 impl Store {
@@ -67,6 +71,8 @@ impl Store {
             written: HashMap::new(),
             newest: None,
             counts: Counts::default(),
+            dir: archive.dir.clone(),
+            dead: Vec::new(),
         })
     }
 
@@ -120,6 +126,18 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps an element that is not an alert in the dead-letter log, with
+    /// the endpoint and its position in the pull.
+    pub fn reject(&mut self, position: u64, raw: &str, reason: String) {
+        self.counts.bad += 1;
+        self.dead.push(DeadLetter::new(
+            &self.origin,
+            position,
+            reason,
+            raw.as_bytes(),
+        ));
+    }
+
     /// The stored JSON and version of the alert with this `_id`, if any.
     fn stored(&self, id: &str) -> Result<Option<(String, Option<Timestamp>)>> {
         let query = TermQuery::new(
@@ -156,6 +174,7 @@ impl Store {
     /// Publishes the pull's documents with `checkpoint` as the commit payload.
     pub fn commit(mut self, checkpoint: &Checkpoint) -> Result<()> {
         let mut prepared = self.writer.prepare_commit()?;
+        deadletter::append(&self.dir, prepared.opstamp(), &mut self.dead)?;
         prepared.set_payload(&checkpoint.to_payload());
         prepared.commit()?;
         self.writer.wait_merging_threads()?;

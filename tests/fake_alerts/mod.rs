@@ -529,3 +529,58 @@ fn the_fake_checks_parameter_formats() {
     assert!(graph_filter("createdDateTime ge 2026-01-01T00:00:00Z").is_none());
     assert!(graph_filter("lastUpdateDateTime ge '2026-01-01'").is_none());
 }
+
+#[test]
+fn the_fake_refuses_what_the_apis_do_not_document() {
+    let fake = Fake::default();
+    let get = |path: &str, query: &[(&str, &str)], token: &str| Request {
+        method: "GET".into(),
+        path: path.into(),
+        query: query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        headers: vec![("authorization".into(), format!("Bearer {token}"))],
+        body: Vec::new(),
+    };
+    let token_for = |scope: &str| {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("client_id", CLIENT)
+            .append_pair("client_secret", SECRET)
+            .append_pair("grant_type", "client_credentials")
+            .append_pair("scope", scope)
+            .finish();
+        let resp = fake.handle(&Request {
+            method: "POST".into(),
+            path: format!("/{TENANT}/oauth2/v2.0/token"),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: body.into_bytes(),
+        });
+        assert_eq!(resp.status, 200);
+        let v: Value = serde_json::from_slice(&resp.body).unwrap();
+        v["access_token"].as_str().unwrap().to_string()
+    };
+    let siem = token_for(SIEM_SCOPE);
+    let graph = token_for(GRAPH_SCOPE);
+    let status = |path: &str, query: &[(&str, &str)], token: &str| {
+        fake.handle(&get(path, query, token)).status
+    };
+    assert_eq!(status(SIEM_PATH, &[("limit", "20")], &siem), 200);
+    assert_eq!(status(SIEM_PATH, &[("$top", "20")], &siem), 400);
+    assert_eq!(
+        status(SIEM_PATH, &[("sinceTimeUtc", "yesterday")], &siem),
+        400
+    );
+    assert_eq!(status(SIEM_PATH, &[("ago", "10m")], &siem), 400);
+    assert_eq!(
+        status(SIEM_PATH, &[("limit", "1"), ("limit", "2")], &siem),
+        400
+    );
+    assert_eq!(status(SIEM_PATH, &[], &graph), 401, "a Graph token");
+    assert_eq!(status(GRAPH_PATH, &[("$top", "5")], &graph), 200);
+    assert_eq!(status(GRAPH_PATH, &[("$orderby", "id")], &graph), 400);
+    assert_eq!(status(GRAPH_PATH, &[("$top", "0")], &graph), 400);
+    assert_eq!(status(GRAPH_PATH, &[], "made-up"), 401);
+    assert_eq!(fake.with(|f| f.rejected.len()), 6);
+}
