@@ -635,3 +635,33 @@ fn an_element_that_is_not_an_alert_is_kept_and_counted() {
     );
     assert_eq!(s.count("*", &["--table", "GraphAlerts"]), 3);
 }
+
+#[test]
+fn alerts_beside_an_indexed_export_verify_and_show_in_status() {
+    let served = Served::new();
+    served.fake.with(|f| {
+        f.siem.push(SiemAlert {
+            group: "UKMachines".into(),
+            json: SEED_ALERT.to_string(),
+        })
+    });
+    let s = Scratch::new();
+    s.generate("256KiB", 2, 5);
+    s.index_export(&[]);
+    pulled(&served, &s, "siem", &["--since", "2017-01-01"]);
+
+    // Alerts have no source blob: verify reconciles the export alone.
+    let export = s.export();
+    let out = s.run(&["verify", "--source", export.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let status: Value =
+        serde_json::from_str(&s.ok(&["status", "--format", "json"])).expect("status JSON");
+    let alerts = status["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .find(|t| t["table"] == "SiemAlerts")
+        .unwrap_or_else(|| panic!("no SiemAlerts in {status}"));
+    assert_eq!(alerts["docs"], 1, "{alerts}");
+}
