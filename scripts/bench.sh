@@ -4,9 +4,11 @@
 #   scripts/bench.sh [SIZE] [WORKDIR]      SIZE default 1GiB; WORKDIR default a temp dir
 #
 # Generates an export of SIZE, indexes it from scratch, re-runs the index
-# (nothing new: a no-op), then times typical searches (median of 20 runs of
-# the real binary, process start included). Prints MB/s, docs/s, index size
-# as a share of the raw bytes, peak RSS, and query latencies.
+# (nothing new: a no-op), then times typical searches and hunting (KQL)
+# queries (median of 20 runs of the real binary, process start included;
+# the hunting queries also with DuckDB over the raw JSON when `duckdb` is
+# installed). Prints MB/s, docs/s, index size as a share of the raw bytes,
+# peak RSS, and query latencies.
 #
 # Then the same export from a storage account: starts Azurite (the Azure
 # Storage emulator, scripts/azurite.sh; stopped on exit), loads the export as
