@@ -102,13 +102,19 @@ fn killed_at_twenty_points_and_rerun_the_index_is_exact() {
     let full = start.elapsed();
     assert_eq!(count(&clean), records);
 
-    let mut killed_running = 0;
     for point in 0..20u32 {
         let index: PathBuf = s.dir.path().join(format!("index-{point}"));
-        // From process start to near the end of a run.
-        let delay = full.mul_f64(f64::from(point) / 21.0);
-        if kill_after(&index, &args, delay) {
-            killed_running += 1;
+        // From process start to near the end of a run. A run that ended
+        // before its kill (the machine was faster than when timed) proves
+        // nothing: start over from an empty index, killing sooner.
+        let mut delay = full.mul_f64(f64::from(point) / 21.0);
+        while !kill_after(&index, &args, delay) {
+            assert!(
+                delay > Duration::from_millis(1),
+                "point {point}: no run was still going when killed"
+            );
+            delay /= 2;
+            std::fs::remove_dir_all(&index).unwrap();
         }
         // A second kill during the re-run, at a point of its own.
         if point % 4 == 3 {
@@ -124,10 +130,6 @@ fn killed_at_twenty_points_and_rerun_the_index_is_exact() {
         assert_verifies(&index, &source, &format!("kill at {delay:?}"));
         std::fs::remove_dir_all(&index).unwrap();
     }
-    assert!(
-        killed_running >= 14,
-        "only {killed_running} of the kills hit a running process"
-    );
 }
 
 /// An Azurite Blob service on a fixed port and data folder, stopped and
