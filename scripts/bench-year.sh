@@ -3,9 +3,9 @@
 #
 #   scripts/bench-year.sh [WORKDIR] [SIZE]    SIZE default 512MiB
 #
-# Generates one blob per table and hour for all of 2025 (21 tables x 8760
-# hours, small blobs: 512MiB gives about 180,000), indexes it, runs again with no grace so every past
-# partition seals, then times the no-op run an hourly timer would make
+# Generates a blob per table and hour for 2025 (up to 21 tables x 8760 hours;
+# 512MiB of small blobs fills about 180,000 of them), indexes it, runs again
+# with no grace so every past partition seals, then times the no-op run an hourly timer would make
 # (median of 5) and prints its listing and read requests. Target: < 2 s and
 # no blob read.
 set -euo pipefail
