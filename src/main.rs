@@ -306,11 +306,9 @@ struct StatusArgs {
     format: String,
 }
 
+/// Which stored records a command reads: tables and an event-time window.
 #[derive(Args)]
-struct SearchArgs {
-    /// The query (`*` or empty: everything).
-    #[arg(default_value = "*")]
-    query: String,
+struct RecordFilter {
     /// Only these tables (repeatable or comma-separated).
     #[arg(long = "table", value_delimiter = ',')]
     tables: Vec<String>,
@@ -320,6 +318,26 @@ struct SearchArgs {
     /// Event time until (exclusive).
     #[arg(long)]
     until: Option<String>,
+}
+
+impl RecordFilter {
+    fn window(&self) -> anyhow::Result<Window> {
+        Narrow {
+            tables: Vec::new(),
+            since: self.since.clone(),
+            until: self.until.clone(),
+        }
+        .window()
+    }
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    /// The query (`*` or empty: everything).
+    #[arg(default_value = "*")]
+    query: String,
+    #[command(flatten)]
+    records: RecordFilter,
     /// Columns to show (comma-separated; dotted paths reach into dynamic columns).
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
@@ -412,15 +430,8 @@ struct ExportArgs {
     /// A KQL predicate the records must also satisfy (`FileName =~ "cmd.exe"`).
     #[arg(long = "where")]
     where_kql: Option<String>,
-    /// Only these tables (repeatable or comma-separated).
-    #[arg(long = "table", value_delimiter = ',')]
-    tables: Vec<String>,
-    /// Event time from (inclusive): a date, date-time, or span back from now (`7d`).
-    #[arg(long)]
-    since: Option<String>,
-    /// Event time until (exclusive).
-    #[arg(long)]
-    until: Option<String>,
+    #[command(flatten)]
+    records: RecordFilter,
     /// Write to this file (one stream) or, with --layout, this directory
     /// (default: standard output).
     #[arg(long)]
@@ -709,16 +720,11 @@ fn search_cmd(
     args: SearchArgs,
 ) -> anyhow::Result<ExitCode> {
     let format = Format::parse(&args.format)?;
-    let window = Narrow {
-        tables: Vec::new(),
-        since: args.since,
-        until: args.until,
-    }
-    .window()?;
+    let window = args.records.window()?;
     let archive = Archive::open(dir)?;
     let req = SearchRequest {
         query: args.query,
-        tables: args.tables,
+        tables: args.records.tables,
         since: window.since,
         until: window.until,
         limit: args.limit,
@@ -861,17 +867,12 @@ fn export_cmd(
     catalog: &Catalog,
     args: ExportArgs,
 ) -> anyhow::Result<ExitCode> {
-    let window = Narrow {
-        tables: Vec::new(),
-        since: args.since,
-        until: args.until,
-    }
-    .window()?;
+    let window = args.records.window()?;
     let now = now_arg(args.now.as_deref())?;
     let archive = Archive::open(dir)?;
     let req = SearchRequest {
         query: args.query,
-        tables: args.tables,
+        tables: args.records.tables,
         since: window.since,
         until: window.until,
         limit: 0,

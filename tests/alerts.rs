@@ -137,8 +137,8 @@ fn siem_alert(id: &str, processed: &str, severity: &str) -> SiemAlert {
     }
 }
 
-#[test]
-fn the_seed_alert_pulled_from_the_siem_api_is_found_by_search() {
+/// The fakes, with the seed document's example alert on the SIEM API.
+fn serving_the_seed_alert() -> Served {
     let served = Served::new();
     served.fake.with(|f| {
         f.siem.push(SiemAlert {
@@ -146,6 +146,12 @@ fn the_seed_alert_pulled_from_the_siem_api_is_found_by_search() {
             json: SEED_ALERT.to_string(),
         })
     });
+    served
+}
+
+#[test]
+fn the_seed_alert_pulled_from_the_siem_api_is_found_by_search() {
+    let served = serving_the_seed_alert();
     let s = Scratch::new();
     let summary = pulled(&served, &s, "siem", &["--since", "2017-01-01"]);
     assert_eq!(summary["added"], 1, "{summary}");
@@ -638,13 +644,7 @@ fn an_element_that_is_not_an_alert_is_kept_and_counted() {
 
 #[test]
 fn alerts_beside_an_indexed_export_verify_and_show_in_status() {
-    let served = Served::new();
-    served.fake.with(|f| {
-        f.siem.push(SiemAlert {
-            group: "UKMachines".into(),
-            json: SEED_ALERT.to_string(),
-        })
-    });
+    let served = serving_the_seed_alert();
     let s = Scratch::new();
     s.generate("256KiB", 2, 5);
     s.index_export(&[]);
