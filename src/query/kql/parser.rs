@@ -562,27 +562,25 @@ impl Parser<'_> {
     // ----- scalar expressions, lowest precedence first -----
 
     fn expr(&mut self) -> Result<Expr> {
-        let mut left = self.and_expr()?;
-        while self.is_word("or") {
-            let pos = self.next().pos;
-            let right = self.and_expr()?;
-            left = Expr::new(
-                ExprKind::Bin(BinOp::Or, Box::new(left), Box::new(right)),
-                pos,
-            );
-        }
-        Ok(left)
+        self.chain("or", BinOp::Or, Self::and_expr)
     }
 
     fn and_expr(&mut self) -> Result<Expr> {
-        let mut left = self.comparison()?;
-        while self.is_word("and") {
+        self.chain("and", BinOp::And, Self::comparison)
+    }
+
+    /// `operand (word operand)*`, grouped to the left as `op`.
+    fn chain(
+        &mut self,
+        word: &str,
+        op: BinOp,
+        operand: fn(&mut Self) -> Result<Expr>,
+    ) -> Result<Expr> {
+        let mut left = operand(self)?;
+        while self.is_word(word) {
             let pos = self.next().pos;
-            let right = self.comparison()?;
-            left = Expr::new(
-                ExprKind::Bin(BinOp::And, Box::new(left), Box::new(right)),
-                pos,
-            );
+            let right = operand(self)?;
+            left = Expr::new(ExprKind::Bin(op, Box::new(left), Box::new(right)), pos);
         }
         Ok(left)
     }
