@@ -198,33 +198,16 @@ fn bad_queries_point_at_the_problem() {
 /// The backquoted examples of the README's "Hunting in KQL" table; an
 /// example starting with `|` runs after `DeviceProcessEvents`.
 fn readme_examples() -> Vec<String> {
-    let readme = include_str!("../README.md");
-    let start = readme
-        .find("## Hunting in KQL")
-        .expect("a Hunting in KQL section");
-    let table = &readme[start..];
-    let table = &table[..table
-        .find("\nSemantics follow KQL")
-        .expect("notes after the table")];
-    let mut out = Vec::new();
-    for row in table
-        .lines()
-        .filter(|l| l.starts_with("| ") && !l.starts_with("| what"))
-    {
-        let cells: Vec<&str> = row.split(" | ").collect();
-        let Some(cell) = cells.get(1) else { continue };
-        for (i, part) in cell.split('`').enumerate() {
-            if i % 2 == 1 {
-                let q = part.replace("\\|", "|");
-                out.push(if q.starts_with('|') {
-                    format!("DeviceProcessEvents {q}")
-                } else {
-                    q
-                });
+    common::readme_table_examples("## Hunting in KQL", "\nSemantics follow KQL")
+        .into_iter()
+        .map(|q| {
+            if q.starts_with('|') {
+                format!("DeviceProcessEvents {q}")
+            } else {
+                q
             }
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 #[test]

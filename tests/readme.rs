@@ -5,28 +5,16 @@ mod common;
 
 use common::{Scratch, append, process_line};
 
-/// The backquoted examples in the second column of the README's search table.
+/// The backquoted examples in the second column of the README's search
+/// table, less the bare operator names listed there and the elided ones.
 fn examples() -> Vec<String> {
-    let readme = include_str!("../README.md");
-    let start = readme.find("## Searching").expect("a Searching section");
-    let table = &readme[start..];
-    let table = &table[..table.find("\nNotes:").expect("notes after the table")];
-    let mut out = Vec::new();
-    for row in table
-        .lines()
-        .filter(|l| l.starts_with("| ") && !l.starts_with("| what"))
-    {
-        // Cells are separated by unescaped `|`; the examples are the second cell.
-        let cells: Vec<&str> = row.split(" | ").collect();
-        let Some(cell) = cells.get(1) else { continue };
-        for (i, part) in cell.split('`').enumerate() {
-            let operator = ["AND", "OR", "NOT", "+", "-", "( )"].contains(&part);
-            if i % 2 == 1 && !part.contains('…') && !operator {
-                out.push(part.replace("\\|", "|"));
-            }
-        }
-    }
-    out
+    common::readme_table_examples("## Searching", "\nNotes:")
+        .into_iter()
+        .filter(|part| {
+            let operator = ["AND", "OR", "NOT", "+", "-", "( )"].contains(&part.as_str());
+            !part.contains('…') && !operator
+        })
+        .collect()
 }
 
 #[test]

@@ -186,3 +186,31 @@ pub fn minify(json: &str) -> String {
     }
     out
 }
+
+/// The backquoted spans in the second column of the README table that
+/// follows the heading `section` and ends before `end`, with `\|` unescaped.
+pub fn readme_table_examples(section: &str, end: &str) -> Vec<String> {
+    let readme = include_str!("../../README.md");
+    let start = readme
+        .find(section)
+        .unwrap_or_else(|| panic!("no {section:?} in the README"));
+    let table = &readme[start..];
+    let table = &table[..table
+        .find(end)
+        .unwrap_or_else(|| panic!("no {end:?} after {section:?}"))];
+    let mut out = Vec::new();
+    for row in table
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| what"))
+    {
+        // Cells are separated by unescaped `|`; the examples are the second cell.
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let Some(cell) = cells.get(1) else { continue };
+        for (i, part) in cell.split('`').enumerate() {
+            if i % 2 == 1 {
+                out.push(part.replace("\\|", "|"));
+            }
+        }
+    }
+    out
+}
