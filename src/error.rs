@@ -23,6 +23,10 @@ pub enum Error {
     Locked { path: PathBuf, holder: String },
     #[error("no index at {0}: run `huntvault index` first, or point --index at an existing one")]
     NoIndex(PathBuf),
+    #[error(
+        "the index at {0} was rebuilt by `huntvault reindex` while this command was starting; run it again"
+    )]
+    Rebuilt(PathBuf),
     #[error("source: {0}")]
     Source(String),
     /// The storage service refused the credentials or their permissions (401/403).
@@ -68,7 +72,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Query { .. } | Error::Usage(_) => 2,
-            Error::Locked { .. } => 3,
+            Error::Locked { .. } | Error::Rebuilt(_) => 3,
             Error::NoIndex(_) => 4,
             Error::Source(_) => 5,
             Error::AccessDenied(_) => 6,

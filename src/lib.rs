@@ -12,7 +12,8 @@
 //! - [`discover`]: containers and partitions, pruned by table and time window.
 //! - [`read`]: ranged, streamed reads cut into complete lines.
 //! - [`decode`]: lines → envelopes → typed documents.
-//! - [`index`]: the tantivy index, document identity, checkpoint, commit.
+//! - [`index`]: the tantivy index, document identity, checkpoint, commit;
+//!   and rebuilding it from the original records it keeps (`reindex`).
 //!
 //! The query side, [`query`], compiles search strings to tantivy queries and
 //! prints results. [`generate`] writes synthetic exports for tests, benchmarks

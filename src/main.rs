@@ -14,6 +14,7 @@ use huntvault::alerts::{self, PullOptions, PullSummary};
 use huntvault::discover::Window;
 use huntvault::generate::{self, GenerateOptions};
 use huntvault::index::pipeline::{self, IndexOptions, RunSummary};
+use huntvault::index::rebuild::{self, RebuildOptions};
 use huntvault::index::{Archive, DEFAULT_INDEX_DIR, INDEX_ENV, deadletter};
 use huntvault::ops::watch::{self, Stopper};
 use huntvault::ops::{prune, status, verify};
@@ -35,7 +36,8 @@ Exit codes:
   0  success
   1  error (I/O, index)
   2  bad usage or bad query
-  3  the index is locked by another huntvault process
+  3  the index is locked by another huntvault process, or was rebuilt while
+     the command was starting (run it again)
   4  no index at --index
   5  the source (or the alerts API) could not be read
   6  access denied by the storage account (credentials, role or SAS permissions),
@@ -89,6 +91,9 @@ enum Command {
     /// Remove the partitions of hours before a date, their documents and
     /// progress, and reclaim the space.
     Prune(PruneArgs),
+    /// Rebuild the index from the original records it keeps, with the
+    /// fields of the current schema; progress and dead letters carry over.
+    Reindex(ReindexArgs),
 }
 
 #[derive(Args)]
@@ -286,6 +291,19 @@ struct PruneArgs {
     /// Remove partitions older than this span (`400d`).
     #[arg(long, group = "cutoff")]
     older_than: Option<String>,
+    /// Output format: table or json.
+    #[arg(long, default_value = "table")]
+    format: String,
+}
+
+#[derive(Args)]
+struct ReindexArgs {
+    /// Decode and indexing threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Indexing memory budget in MiB.
+    #[arg(long, default_value_t = 256)]
+    memory_mb: usize,
     /// Output format: table or json.
     #[arg(long, default_value = "table")]
     format: String,
@@ -596,6 +614,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(args) => verify_cmd(&cli.index, &catalog()?, cli.ca_file, args),
         Command::Status(args) => status_cmd(&cli.index, &catalog()?, cli.ca_file, args),
         Command::Prune(args) => prune_cmd(&cli.index, args),
+        Command::Reindex(args) => reindex_cmd(&cli.index, &catalog()?, args),
     }
 }
 
@@ -621,6 +640,16 @@ fn index(
     })?;
     let archive = Archive::open_or_create(dir, catalog)
         .with_context(|| format!("opening the index at {}", dir.display()))?;
+    let changes = archive.fields.changes_for(catalog)?;
+    let untyped = [changes.added, changes.retyped].concat();
+    if !untyped.is_empty() && !args.quiet {
+        eprintln!(
+            "note: the schema gives {} columns a field of a kind this index does not have ({}): \
+             their values are indexed as keyword and text until `huntvault reindex` rebuilds it",
+            untyped.len(),
+            untyped.join(", ")
+        );
+    }
     let mut opts = IndexOptions {
         tables: args.narrow.tables.clone(),
         window: args.narrow.window()?,
@@ -672,7 +701,7 @@ fn index(
             }
         };
         rt.block_on(watch::watch(
-            &archive, catalog, source, &opts, interval, &stopper, report,
+            archive, catalog, source, &opts, interval, &stopper, report,
         ))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -1017,17 +1046,20 @@ fn alerts_pull(
     opts.check(config.api)?;
     let interval = span("interval", &args.interval)?.unsigned_abs();
     let http = huntvault::http::client(config.ca_file.as_deref())?;
-    let archive = Archive::open_or_create(dir, catalog)
+    let mut archive = Archive::open_or_create(dir, catalog)
         .with_context(|| format!("opening the index at {}", dir.display()))?;
     let rt = runtime()?;
     loop {
-        match rt.block_on(alerts::pull(
-            &archive,
-            catalog,
-            &config,
-            http.clone(),
-            &opts,
-        )) {
+        let pulled = archive.refresh().and_then(|()| {
+            rt.block_on(alerts::pull(
+                &archive,
+                catalog,
+                &config,
+                http.clone(),
+                &opts,
+            ))
+        });
+        match pulled {
             Ok(summary) if args.json_summary => println!("{}", serde_json::to_string(&summary)?),
             Ok(summary) if !args.quiet => eprintln!("{}", pull_line(&summary)),
             Ok(_) => {}
@@ -1229,5 +1261,56 @@ fn prune_cmd(dir: &std::path::Path, args: PruneArgs) -> anyhow::Result<ExitCode>
             report.bytes_after as f64 / 1e6
         )?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reindex_cmd(
+    dir: &std::path::Path,
+    catalog: &Catalog,
+    args: ReindexArgs,
+) -> anyhow::Result<ExitCode> {
+    let json = report_format(&args.format)?;
+    let opts = RebuildOptions {
+        threads: args
+            .threads
+            .unwrap_or_else(|| IndexOptions::default().threads),
+        memory_budget: args.memory_mb << 20,
+        progress: !json && std::io::stderr().is_terminal(),
+    };
+    if !Archive::exists(dir) {
+        return Err(Error::NoIndex(dir.to_path_buf()).into());
+    }
+    let report = rebuild::rebuild(dir, catalog, &opts)
+        .with_context(|| format!("rebuilding the index at {}", dir.display()))?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (table, docs) in &report.tables {
+        writeln!(out, "{docs:>10}  {table}")?;
+    }
+    for (what, list) in [
+        ("new typed columns", &report.columns_added),
+        ("columns retyped", &report.columns_retyped),
+        ("columns now only in _kw/_txt", &report.columns_removed),
+    ] {
+        if !list.is_empty() {
+            writeln!(out, "{what}: {}", list.join(", "))?;
+        }
+    }
+    writeln!(
+        out,
+        "rebuilt {} documents (format {} -> {}) in {:.1}s; {} dead letters and the checkpoint carried over; \
+         index {:.1} MB -> {:.1} MB",
+        report.documents,
+        report.format_before,
+        report.format_after,
+        report.elapsed_secs,
+        report.dead_letters,
+        report.bytes_before as f64 / 1e6,
+        report.bytes_after as f64 / 1e6
+    )?;
     Ok(ExitCode::SUCCESS)
 }

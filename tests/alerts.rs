@@ -597,8 +597,10 @@ fn watch_pulls_again_from_the_cursor() {
     assert_eq!(s.count("*", &["--table", "GraphAlerts"]), 3);
 }
 
+/// Alerts are rebuilt from their own JSON, with the same identities: a pull
+/// after a reindex finds every alert unchanged, and goes on from the cursor.
 #[test]
-fn indexing_an_export_keeps_the_alerts_cursor() {
+fn indexing_an_export_and_reindexing_keep_the_alerts_and_their_cursor() {
     let served = Served::new();
     three_graph_alerts(&served);
     let s = Scratch::new();
@@ -612,6 +614,10 @@ fn indexing_an_export_keeps_the_alerts_cursor() {
         .as_bytes(),
     );
     s.index_export(&[]);
+    let rebuilt: Value =
+        serde_json::from_str(&s.ok(&["reindex", "--format", "json"])).expect("reindex report");
+    assert_eq!(rebuilt["tables"]["GraphAlerts"], 3, "{rebuilt}");
+    assert_eq!(s.count("status:new", &["--table", "GraphAlerts"]), 3);
     let again = pulled(&served, &s, "graph", &[]);
     assert_eq!(again["unchanged"], 3, "{again}");
     let second = served.fake.with(|f| f.log[1].query.clone());

@@ -35,7 +35,8 @@ use std::path::PathBuf;
 use std::process::Output;
 use std::sync::OnceLock;
 
-use azurite::{Account, Emulator, assert_no_secret, files_below, huntvault, secret_forms};
+use azurite::{Account, Emulator, assert_no_secret, huntvault, secret_forms};
+use common::files_below;
 use common::{TENANT, process_line};
 use futures::StreamExt;
 use serde_json::Value;

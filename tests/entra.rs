@@ -25,7 +25,8 @@ use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use azurite::{Account, Emulator, assert_no_secret, files_below, huntvault, secret_forms};
+use azurite::{Account, Emulator, assert_no_secret, huntvault, secret_forms};
+use common::files_below;
 use common::process_line;
 use https::{Request, Response, Server, TestCa};
 use serde_json::{Value, json};

@@ -97,6 +97,13 @@ impl Api {
         }
     }
 
+    /// The API whose alerts `table` holds, if it is an alerts table.
+    pub fn of_table(table: &str) -> Option<Api> {
+        [Api::Siem, Api::Graph]
+            .into_iter()
+            .find(|api| api.table() == table)
+    }
+
     /// The token scope: for the SIEM API, the resource its documentation
     /// names (`https://graph.windows.net`); for Graph, Microsoft Graph.
     pub fn default_scope(self) -> &'static str {
@@ -329,7 +336,7 @@ pub async fn pull(
 pub fn transient(e: &Error) -> bool {
     matches!(
         e,
-        Error::Source(_) | Error::Unreachable(_) | Error::Locked { .. }
+        Error::Source(_) | Error::Unreachable(_) | Error::Locked { .. } | Error::Rebuilt(_)
     )
 }
 

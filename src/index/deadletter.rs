@@ -111,10 +111,21 @@ pub fn append(index_dir: &Path, opstamp: u64, entries: &mut [DeadLetter]) -> Res
     if entries.is_empty() {
         return Ok(());
     }
+    stamp(entries, opstamp);
+    write_entries(&path(index_dir), entries, true)
+}
+
+/// Writes the whole log of a new index (a rebuild) whose one commit is
+/// `opstamp`: the file exists afterwards even with no entry.
+pub fn replace(index_dir: &Path, opstamp: u64, entries: &mut [DeadLetter]) -> Result<()> {
+    stamp(entries, opstamp);
+    write_entries(&path(index_dir), entries, false)
+}
+
+fn stamp(entries: &mut [DeadLetter], opstamp: u64) {
     for e in entries.iter_mut() {
         e.opstamp = opstamp;
     }
-    write_entries(&path(index_dir), entries, true)
 }
 
 fn write_entries(p: &Path, entries: &[DeadLetter], append: bool) -> Result<()> {

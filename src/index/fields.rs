@@ -221,6 +221,42 @@ impl Fields {
     pub fn column(&self, name: &str) -> Option<(Field, Kind)> {
         self.columns.get(name).copied()
     }
+
+    /// How the columns with a field of their own differ in `new`.
+    pub fn changes_to(&self, new: &Fields) -> ColumnChanges {
+        let mut changes = ColumnChanges::default();
+        for (name, (_, kind)) in &new.columns {
+            match self.column(name) {
+                None => changes.added.push(format!("{name}: {}", kind.name())),
+                Some((_, was)) if was != *kind => {
+                    changes
+                        .retyped
+                        .push(format!("{name}: {} -> {}", was.name(), kind.name()))
+                }
+                Some(_) => {}
+            }
+        }
+        for (name, (_, kind)) in &self.columns {
+            if new.column(name).is_none() {
+                changes.removed.push(format!("{name}: {}", kind.name()));
+            }
+        }
+        changes
+    }
+
+    /// How the columns of an index made from `catalog` would differ.
+    pub fn changes_for(&self, catalog: &Catalog) -> Result<ColumnChanges> {
+        Ok(self.changes_to(&Fields::from_schema(&build_schema(catalog))?))
+    }
+}
+
+/// Columns that gain, change or lose a field of their own between two
+/// field models (`name: kind`, `name: old -> new`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnChanges {
+    pub added: Vec<String>,
+    pub retyped: Vec<String>,
+    pub removed: Vec<String>,
 }
 
 #[cfg(test)]

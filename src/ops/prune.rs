@@ -21,6 +21,7 @@ use super::tally;
 use crate::discover;
 use crate::error::{Error, Result};
 use crate::index::checkpoint::Checkpoint;
+use crate::index::format::{self, dir_size};
 use crate::index::{Archive, deadletter};
 use crate::layout;
 
@@ -54,18 +55,6 @@ fn hour_of(key: &str) -> Option<Timestamp> {
     layout::parse_blob_path(name).map(|p| p.hour)
 }
 
-fn dir_size(dir: &std::path::Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok()?.metadata().ok())
-                .filter(|m| m.is_file())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
 /// Escapes a literal for tantivy's regular expressions.
 fn regex_literal(s: &str) -> String {
     s.chars()
@@ -79,7 +68,7 @@ fn regex_literal(s: &str) -> String {
 /// Removes the partitions of hours before `cutoff`.
 pub fn prune(archive: &Archive, cutoff: Timestamp) -> Result<PruneReport> {
     let _lock = archive.lock()?;
-    let tantivy_dir = archive.dir.join("tantivy");
+    let tantivy_dir = format::tantivy_dir(&archive.dir);
     let mut report = PruneReport {
         bytes_before: dir_size(&tantivy_dir),
         ..Default::default()

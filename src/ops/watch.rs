@@ -74,7 +74,7 @@ fn until_next_tick(now_ms: u128, interval: Duration) -> Duration {
 /// Indexes `source` on every tick until stopped, handing each pass's
 /// outcome to `report` (a failed pass is reported and the next tick tried).
 pub async fn watch(
-    archive: &Archive,
+    mut archive: Archive,
     catalog: &Catalog,
     source: Arc<dyn Source>,
     opts: &IndexOptions,
@@ -89,7 +89,10 @@ pub async fn watch(
     let mut opts = opts.clone();
     opts.stop = Some(stopper.flag());
     loop {
-        report(pipeline::run(archive, catalog, source.clone(), &opts).await);
+        match archive.refresh() {
+            Ok(()) => report(pipeline::run(&archive, catalog, source.clone(), &opts).await),
+            Err(e) => report(Err(e)),
+        }
         if stopper.stopped() {
             return Ok(());
         }
