@@ -149,3 +149,34 @@ fn create_tantivy(tdir: &Path, dir: &Path, catalog: &Catalog) -> Result<Index> {
     index.set_default_multithread_executor()?;
     Ok(index)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_process_that_opened_an_index_rebuilt_since_stops_until_it_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut archive = Archive::open_or_create(dir.path(), &Catalog::embedded()).unwrap();
+        drop(archive.lock().unwrap());
+        format::write(dir.path(), &format::Meta::fresh()).unwrap();
+        assert!(matches!(archive.lock(), Err(Error::Rebuilt(_))));
+        archive.refresh().unwrap();
+        drop(archive.lock().unwrap());
+    }
+
+    #[test]
+    fn a_format_1_index_is_upgraded_once_by_the_first_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Archive::open_or_create(dir.path(), &Catalog::embedded()).unwrap());
+        std::fs::write(format::format_file(dir.path()), "1\n").unwrap();
+        let archive = Archive::open(dir.path()).unwrap();
+        assert_eq!(format::read(dir.path()).unwrap().version, 1);
+        drop(archive.lock().unwrap());
+        let upgraded = format::read(dir.path()).unwrap();
+        assert_eq!(upgraded.version, format::FORMAT_VERSION);
+        // The same process goes on writing (a watch's next pass).
+        drop(archive.lock().unwrap());
+        assert_eq!(format::read(dir.path()).unwrap(), upgraded);
+    }
+}
