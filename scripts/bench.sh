@@ -7,8 +7,9 @@
 # (nothing new: a no-op), then times typical searches and hunting (KQL)
 # queries (median of 20 runs of the real binary, process start included;
 # the hunting queries also with DuckDB over the raw JSON when `duckdb` is
-# installed). Prints MB/s, docs/s, index size as a share of the raw bytes,
-# peak RSS, and query latencies.
+# installed), and rebuilds the index from its stored records (`reindex`).
+# Prints MB/s, docs/s, index size as a share of the raw bytes, peak RSS,
+# query latencies, and the rebuild's time and peak RSS.
 #
 # Then the same export from a storage account: starts Azurite (the Azure
 # Storage emulator, scripts/azurite.sh; stopped on exit), loads the export as
@@ -108,6 +109,12 @@ if command -v duckdb >/dev/null 2>&1; then
   DUCK_COUNT_BY=$(median_ms duckdb -c "SELECT properties.DeviceName, count(*) FROM read_json_auto('$DP') GROUP BY 1")
 fi
 
+# Rebuilding the index from the records it keeps (`reindex`).
+echo "rebuilding the index from its stored records ..."
+measure "$WORK/reindex.json" "$BIN" reindex --index "$INDEX" --format json
+read -r RX_SECS RX_RSS < "$WORK/reindex.json.time"
+RX_DOCS=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["documents"])' "$WORK/reindex.json")
+
 # The same export from a storage account (Azurite on loopback).
 echo "starting Azurite and uploading the export as append blobs ..."
 AZ_CS=$(scripts/azurite.sh start "$AZ_DIR")
@@ -120,9 +127,11 @@ scripts/azurite.sh stop "$AZ_DIR"
 rm -rf "$AZ_DIR"
 
 python3 - "$RAW_BYTES" "$SECS" "$RSS" "$DOCS" "$NOOP_SECS" "$INDEX_BYTES" "$Q_HASH" "$Q_FILTER" "$Q_PHRASE" "$Q_COUNT_BY" \
-  "$AZ_SECS" "$AZ_RSS" "$AZ_DOCS" "$Q_HUNT_FILTER" "$Q_HUNT_COUNT_BY" "$DUCK_FILTER" "$DUCK_COUNT_BY" <<'PY'
+  "$AZ_SECS" "$AZ_RSS" "$AZ_DOCS" "$Q_HUNT_FILTER" "$Q_HUNT_COUNT_BY" "$DUCK_FILTER" "$DUCK_COUNT_BY" \
+  "$RX_SECS" "$RX_RSS" "$RX_DOCS" <<'PY'
 import sys
-raw, secs, rss, docs, noop, idx, qh, qf, qp, qc, az_secs, az_rss, az_docs, hf, hc, df, dc = sys.argv[1:]
+raw, secs, rss, docs, noop, idx, qh, qf, qp, qc, az_secs, az_rss, az_docs, hf, hc, df, dc, rx_secs, rx_rss, rx_docs = sys.argv[1:]
+rx_secs, rx_rss, rx_docs = float(rx_secs), int(rx_rss), int(rx_docs)
 raw, secs, rss, docs, noop, idx = int(raw), float(secs), int(rss), int(docs), float(noop), int(idx)
 az_secs, az_rss, az_docs = float(az_secs), int(az_rss), int(az_docs)
 print(f"export            {raw/1e6:10.1f} MB, {docs} documents")
@@ -137,6 +146,9 @@ print(f"  count by device                        {qc:>8}")
 print(f"hunt (KQL) medians of 20 runs (ms)       huntvault   DuckDB over the raw JSON")
 print(f"  device + action type + time, take 100  {hf:>8}   {df:>8}")
 print(f"  summarize count() by DeviceName        {hc:>8}   {dc:>8}")
+print(f"reindex           {rx_secs:10.1f} s   {rx_docs/rx_secs:10.0f} docs/s   peak RSS {rx_rss/1024:.0f} MiB")
+if rx_docs != docs:
+    print(f"WARNING: reindex rebuilt {rx_docs} documents of {docs}")
 print(f"index (Azurite)   {az_secs:10.1f} s   {raw/1e6/az_secs:8.1f} MB/s   {az_docs/az_secs:10.0f} docs/s   peak RSS {az_rss/1024:.0f} MiB")
 print(f"indexing throughput   local dir      Azurite   Azurite/local")
 print(f"  MB/s               {raw/1e6/secs:10.1f}   {raw/1e6/az_secs:10.1f}   {100*secs/az_secs:12.0f}%")
