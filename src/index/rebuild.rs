@@ -76,8 +76,8 @@ struct Original {
 /// Rebuilds the index at `dir` with the fields of `catalog`.
 pub fn rebuild(dir: &Path, catalog: &Catalog, opts: &RebuildOptions) -> Result<RebuildReport> {
     let started = Instant::now();
-    let format_before = format::read(dir)?.version;
     let live = Archive::open(dir)?;
+    let format_before = format::read(dir)?.version;
     let _lock = live.lock()?;
     let staging = Staging::start(dir)?;
     let built = build(&live, catalog, &staging, opts);
@@ -132,40 +132,13 @@ fn build(
     let threads = opts.threads.max(1);
     let writer: IndexWriter = index.writer_with_num_threads(threads, opts.memory_budget)?;
     let decoder = Decoder::new(&new_fields, catalog);
-    let added = AtomicU64::new(0);
-    let tables: Mutex<BTreeMap<String, u64>> = Mutex::default();
-    let failure: Mutex<Option<Error>> = Mutex::default();
+    let added = Added::default();
     let (tx, rx) = async_channel::bounded::<Vec<Original>>(threads * 2);
-    std::thread::scope(|scope| -> Result<()> {
+    let scanned = std::thread::scope(|scope| -> Result<()> {
         for _ in 0..threads {
             let rx = rx.clone();
-            let (writer, decoder, added, tables, failure) =
-                (&writer, &decoder, &added, &tables, &failure);
-            scope.spawn(move || {
-                while let Ok(batch) = rx.recv_blocking() {
-                    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-                    let result = batch.into_iter().try_for_each(|o| {
-                        let doc = redecode(decoder, &o)?;
-                        writer.add_document(doc)?;
-                        *counts.entry(o.table).or_default() += 1;
-                        Ok::<_, Error>(())
-                    });
-                    let n: u64 = counts.values().sum();
-                    added.fetch_add(n, Ordering::Relaxed);
-                    let mut t = tables.lock().unwrap_or_else(PoisonError::into_inner);
-                    for (table, k) in counts {
-                        *t.entry(table).or_default() += k;
-                    }
-                    if let Err(e) = result {
-                        failure
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .get_or_insert(e);
-                        rx.close();
-                        return;
-                    }
-                }
-            });
+            let (writer, decoder, added) = (&writer, &decoder, &added);
+            scope.spawn(move || decode_worker(&rx, writer, decoder, added));
         }
         drop(rx);
         let read = read_originals(&searcher, &live.fields, |batch| {
@@ -176,14 +149,19 @@ fn build(
         });
         tx.close();
         read
-    })?;
+    });
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    if let Some(e) = failure.into_inner().unwrap_or_else(PoisonError::into_inner) {
+    scanned?;
+    if let Some(e) = added
+        .failure
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+    {
         return Err(e);
     }
-    let documents = added.into_inner();
+    let documents = added.documents.into_inner();
     if documents != expected {
         return Err(Error::Index(format!(
             "the rebuilt index would hold {documents} documents where the live one holds \
@@ -198,8 +176,53 @@ fn build(
     prepared.commit()?;
     writer.wait_merging_threads()?;
     report.documents = documents;
-    report.tables = tables.into_inner().unwrap_or_else(PoisonError::into_inner);
+    report.tables = added
+        .tables
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
     Ok(report)
+}
+
+/// What the decode workers added, and the first error that stopped them.
+#[derive(Default)]
+struct Added {
+    documents: AtomicU64,
+    tables: Mutex<BTreeMap<String, u64>>,
+    failure: Mutex<Option<Error>>,
+}
+
+/// Decodes batches of originals into `writer` until the channel closes; on
+/// an error, keeps it and closes the channel, which stops the reading.
+fn decode_worker(
+    rx: &async_channel::Receiver<Vec<Original>>,
+    writer: &IndexWriter,
+    decoder: &Decoder,
+    added: &Added,
+) {
+    while let Ok(batch) = rx.recv_blocking() {
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        let result = batch.into_iter().try_for_each(|o| {
+            writer.add_document(redecode(decoder, &o)?)?;
+            *counts.entry(o.table).or_default() += 1;
+            Ok::<_, Error>(())
+        });
+        added
+            .documents
+            .fetch_add(counts.values().sum(), Ordering::Relaxed);
+        let mut tables = added.tables.lock().unwrap_or_else(PoisonError::into_inner);
+        for (table, n) in counts {
+            *tables.entry(table).or_default() += n;
+        }
+        if let Err(e) = result {
+            added
+                .failure
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_or_insert(e);
+            rx.close();
+            return;
+        }
+    }
 }
 
 /// The document an original record makes with the new fields.
