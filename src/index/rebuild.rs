@@ -9,7 +9,7 @@
 //! the next `index` goes on where the last one stopped. It replaces the
 //! live index only if it holds exactly as many documents; until then,
 //! searches go on against the live index. The staged copy needs about as
-//! much disk space as the live one.
+//! much disk space as the live one; a rebuild does not start without it.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -79,6 +79,7 @@ pub fn rebuild(dir: &Path, catalog: &Catalog, opts: &RebuildOptions) -> Result<R
     let live = Archive::open(dir)?;
     let format_before = format::read(dir)?.version;
     let _lock = live.lock()?;
+    check_space(dir)?;
     let staging = Staging::start(dir)?;
     let built = build(&live, catalog, &staging, opts);
     drop(live);
@@ -96,6 +97,22 @@ pub fn rebuild(dir: &Path, catalog: &Catalog, opts: &RebuildOptions) -> Result<R
             let _ = staging.discard();
             Err(e)
         }
+    }
+}
+
+/// Refuses to start when the file system has less room than the live
+/// index takes (the staged copy grows to about its size).
+fn check_space(dir: &Path) -> Result<()> {
+    let needed = dir_size(&format::tantivy_dir(dir));
+    match fs4::available_space(dir) {
+        Ok(available) if available < needed => Err(Error::Index(format!(
+            "rebuilding needs about {:.1} MB free beside the index (its own size), and {} has \
+             {:.1} MB: free some space (or `huntvault prune` old partitions) and run it again",
+            needed as f64 / 1e6,
+            dir.display(),
+            available as f64 / 1e6
+        ))),
+        _ => Ok(()),
     }
 }
 
