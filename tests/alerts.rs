@@ -671,3 +671,26 @@ fn alerts_beside_an_indexed_export_verify_and_show_in_status() {
         .unwrap_or_else(|| panic!("no SiemAlerts in {status}"));
     assert_eq!(alerts["docs"], 1, "{alerts}");
 }
+
+#[test]
+fn prune_removes_the_alerts_older_than_its_cutoff() {
+    let served = serving_the_seed_alert();
+    let s = Scratch::new();
+    s.generate("256KiB", 2, 5);
+    s.index_export(&[]);
+    let records = s.count("*", &[]);
+    pulled(&served, &s, "siem", &["--since", "2017-01-01"]);
+    let prune = |before: &str| -> Value {
+        serde_json::from_str(&s.ok(&["prune", "--before", before, "--format", "json"]))
+            .expect("prune report")
+    };
+
+    // The seed alert is of 2017-01-23: a cutoff before it keeps it.
+    assert_eq!(prune("2017-01-23")["documents"], 0);
+    assert_eq!(s.count("*", &["--table", "SiemAlerts"]), 1);
+    let report = prune("2018-01-01");
+    assert_eq!(report["documents"], 1, "{report}");
+    assert_eq!(report["tables"]["SiemAlerts"], 1, "{report}");
+    assert_eq!(s.count("*", &["--table", "SiemAlerts"]), 0);
+    assert_eq!(s.count("*", &[]), records);
+}

@@ -10,14 +10,21 @@
 //! moved back to its start. The cutoff is kept in the checkpoint
 //! (`pruned_before`): later runs neither list nor read those partitions,
 //! even though the storage account may still hold them.
+//!
+//! Alerts have no partition: an alert goes when its own time (`_time`:
+//! `AlertTime` / `createdDateTime`) is before the cutoff.
 
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use serde::Serialize;
-use tantivy::query::RegexQuery;
+use tantivy::collector::Count;
+use tantivy::query::{BooleanQuery, Query, RangeQuery, RegexQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{IndexWriter, Term};
 
 use super::tally;
+use crate::alerts::Api;
 use crate::discover;
 use crate::error::{Error, Result};
 use crate::index::checkpoint::Checkpoint;
@@ -65,6 +72,42 @@ fn regex_literal(s: &str) -> String {
         .collect()
 }
 
+/// Deletes the alerts whose own time is before `cut`.
+fn prune_alerts(
+    archive: &Archive,
+    writer: &IndexWriter,
+    cut: Timestamp,
+    report: &mut PruneReport,
+) -> Result<()> {
+    let f = &archive.fields;
+    let searcher = archive.index.reader()?.searcher();
+    for api in [Api::Siem, Api::Graph] {
+        let table = api.table();
+        let old_alerts = || {
+            BooleanQuery::intersection(vec![
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.table, table),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+                Box::new(RangeQuery::new(
+                    std::ops::Bound::Unbounded,
+                    std::ops::Bound::Excluded(Term::from_field_date(
+                        f.time,
+                        crate::timefmt::to_tantivy(cut),
+                    )),
+                )),
+            ])
+        };
+        let docs = searcher.search(&old_alerts(), &Count)? as u64;
+        if docs > 0 {
+            writer.delete_query(Box::new(old_alerts()))?;
+            *report.tables.entry(table.to_string()).or_default() += docs;
+            report.documents += docs;
+        }
+    }
+    Ok(())
+}
+
 /// Removes the partitions of hours before `cutoff`.
 pub fn prune(archive: &Archive, cutoff: Timestamp) -> Result<PruneReport> {
     let _lock = archive.lock()?;
@@ -105,9 +148,10 @@ pub fn prune(archive: &Archive, cutoff: Timestamp) -> Result<PruneReport> {
         .collect();
 
     let counted = tally::tally(archive)?;
-    let mut writer: tantivy::IndexWriter = archive.index.writer(64 << 20)?;
+    let mut writer: IndexWriter = archive.index.writer(64 << 20)?;
+    prune_alerts(archive, &writer, cut, &mut report)?;
     for key in &blobs {
-        writer.delete_term(tantivy::Term::from_field_text(archive.fields.blob, key));
+        writer.delete_term(Term::from_field_text(archive.fields.blob, key));
         if let Some(p) = checkpoint.blobs.remove(key) {
             let docs = counted.blobs.get(key).copied().unwrap_or(0);
             *report.tables.entry(p.table).or_default() += docs;
