@@ -602,8 +602,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .iter()
                 .skip(entries.len().saturating_sub(args.limit))
             {
-                serde_json::to_writer(&mut out, e)?;
-                writeln!(out)?;
+                json_line(&mut out, e)?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -671,8 +670,7 @@ fn index(
     let print = |summary: &RunSummary| -> anyhow::Result<()> {
         if args.json_summary {
             let mut out = std::io::stdout().lock();
-            serde_json::to_writer(&mut out, summary)?;
-            writeln!(out)?;
+            json_line(&mut out, summary)?;
             out.flush()?;
         } else if !args.quiet {
             eprintln!("{}", summary_line(summary, dir));
@@ -1127,8 +1125,7 @@ fn verify_cmd(
     ))?;
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer(&mut out, &report)?;
-        writeln!(out)?;
+        json_line(&mut out, &report)?;
     } else {
         for u in &report.differences {
             writeln!(out, "DIFFERS {}: {}", u.key, u.problems.join("; "))?;
@@ -1170,8 +1167,7 @@ fn status_cmd(
     ))?;
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer(&mut out, &st)?;
-        writeln!(out)?;
+        json_line(&mut out, &st)?;
         return Ok(ExitCode::SUCCESS);
     }
     let time = |t: Option<jiff::Timestamp>| t.map_or("-".to_string(), |t| t.to_string());
@@ -1244,12 +1240,9 @@ fn prune_cmd(dir: &std::path::Path, args: PruneArgs) -> anyhow::Result<ExitCode>
     let report = prune::prune(&archive, cutoff)?;
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer(&mut out, &report)?;
-        writeln!(out)?;
+        json_line(&mut out, &report)?;
     } else {
-        for (table, docs) in &report.tables {
-            writeln!(out, "{docs:>10}  {table}")?;
-        }
+        table_counts(&mut out, &report.tables)?;
         writeln!(
             out,
             "removed {} documents from {} blobs and {} sealed folders of hours before {}; index {:.1} MB -> {:.1} MB",
@@ -1284,13 +1277,10 @@ fn reindex_cmd(
         .with_context(|| format!("rebuilding the index at {}", dir.display()))?;
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer(&mut out, &report)?;
-        writeln!(out)?;
+        json_line(&mut out, &report)?;
         return Ok(ExitCode::SUCCESS);
     }
-    for (table, docs) in &report.tables {
-        writeln!(out, "{docs:>10}  {table}")?;
-    }
+    table_counts(&mut out, &report.tables)?;
     for (what, list) in [
         ("new typed columns", &report.columns_added),
         ("columns retyped", &report.columns_retyped),
@@ -1313,4 +1303,22 @@ fn reindex_cmd(
         report.bytes_after as f64 / 1e6
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes one value as a line of JSON.
+fn json_line(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Writes documents per table, one table a line.
+fn table_counts(
+    out: &mut impl Write,
+    tables: &std::collections::BTreeMap<String, u64>,
+) -> anyhow::Result<()> {
+    for (table, docs) in tables {
+        writeln!(out, "{docs:>10}  {table}")?;
+    }
+    Ok(())
 }
