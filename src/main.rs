@@ -1270,9 +1270,6 @@ fn reindex_cmd(
         memory_budget: args.memory_mb << 20,
         progress: !json && std::io::stderr().is_terminal(),
     };
-    if !Archive::exists(dir) {
-        return Err(Error::NoIndex(dir.to_path_buf()).into());
-    }
     let report = rebuild::rebuild(dir, catalog, &opts)
         .with_context(|| format!("rebuilding the index at {}", dir.display()))?;
     let mut out = std::io::stdout().lock();

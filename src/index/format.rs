@@ -70,7 +70,7 @@ pub struct Meta {
 
 impl Meta {
     /// A new generation, made now.
-    pub fn fresh() -> Meta {
+    fn fresh() -> Meta {
         let now = jiff::Timestamp::now();
         Meta {
             generation: format!("{:x}-{:x}", now.as_nanosecond(), std::process::id()),
@@ -148,17 +148,22 @@ fn parse(text: &str) -> std::result::Result<Format, String> {
     Ok(Format { version, meta })
 }
 
-/// Writes a current `FORMAT` file into `dir` (through a temporary file
-/// renamed over the old one).
-pub fn write(dir: &Path, meta: &Meta) -> Result<()> {
+/// Writes a current `FORMAT` file with a new generation into `dir`
+/// (through a temporary file renamed over the old one); returns what it says.
+pub fn write(dir: &Path) -> Result<Format> {
+    let meta = Meta::fresh();
     let path = format_file(dir);
     let tmp = path.with_extension("tmp");
     let text = format!(
         "{FORMAT_VERSION}\n{}\n",
-        serde_json::to_string(meta).map_err(|e| Error::Index(e.to_string()))?
+        serde_json::to_string(&meta).map_err(|e| Error::Index(e.to_string()))?
     );
     write_synced(&tmp, text.as_bytes())?;
-    rename(&tmp, &path)
+    rename(&tmp, &path)?;
+    Ok(Format {
+        version: FORMAT_VERSION,
+        meta: Some(meta),
+    })
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -235,8 +240,8 @@ impl Staging {
 
     /// Marks the staged index complete and publishes it in place of the live
     /// one (the caller still holds the lock).
-    pub fn publish(self, dir: &Path, meta: &Meta) -> Result<()> {
-        write(&self.dir, meta)?;
+    pub fn publish(self, dir: &Path) -> Result<()> {
+        write(&self.dir)?;
         sync_dir(&tantivy_dir(&self.dir))?;
         sync_dir(&self.dir)?;
         write_synced(&self.dir.join(READY), b"")?;

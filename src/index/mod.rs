@@ -36,8 +36,8 @@ pub struct Archive {
     pub dir: PathBuf,
     pub index: Index,
     pub fields: Fields,
-    /// The generation opened (none for a format 1 index not yet upgraded).
-    generation: Mutex<Option<String>>,
+    /// What its `FORMAT` said when opened (or after this process upgraded it).
+    format: Mutex<format::Format>,
 }
 
 impl Archive {
@@ -55,7 +55,7 @@ impl Archive {
         format::recover(dir)?;
         let found = format::read(dir)?;
         let index = open_tantivy(&format::tantivy_dir(dir), dir)?;
-        Self::from_index(dir, index, found.generation())
+        Self::from_index(dir, index, found)
     }
 
     /// Opens the index at `dir`, creating it from `catalog` if absent.
@@ -64,9 +64,8 @@ impl Archive {
             return Self::open(dir);
         }
         let index = create_tantivy(&format::tantivy_dir(dir), dir, catalog)?;
-        let meta = format::Meta::fresh();
-        format::write(dir, &meta)?;
-        Self::from_index(dir, index, Some(&meta.generation))
+        let created = format::write(dir)?;
+        Self::from_index(dir, index, created)
     }
 
     /// Opens the index again if a rebuild replaced it since it was opened
@@ -74,14 +73,15 @@ impl Archive {
     pub fn refresh(&mut self) -> Result<()> {
         format::recover(&self.dir)?;
         let on_disk = format::read(&self.dir)?;
-        if on_disk.generation() != self.generation().as_deref() {
+        if on_disk.generation() != self.format().generation() {
             *self = Self::open(&self.dir)?;
         }
         Ok(())
     }
 
-    fn generation(&self) -> Option<String> {
-        self.generation
+    /// The format of the index as this process knows it.
+    pub fn format(&self) -> format::Format {
+        self.format
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
@@ -94,29 +94,27 @@ impl Archive {
     pub fn lock(&self) -> Result<WriterLock> {
         let guard = format::lock(&self.dir)?;
         let on_disk = format::read(&self.dir)?;
-        let mut generation = self
-            .generation
+        let mut known = self
+            .format
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if on_disk.generation() != generation.as_deref() {
+        if on_disk.generation() != known.generation() {
             return Err(Error::Rebuilt(self.dir.clone()));
         }
         if on_disk.version < format::FORMAT_VERSION {
-            let meta = format::Meta::fresh();
-            format::write(&self.dir, &meta)?;
-            *generation = Some(meta.generation);
+            *known = format::write(&self.dir)?;
         }
         Ok(guard)
     }
 
-    fn from_index(dir: &Path, index: Index, generation: Option<&str>) -> Result<Self> {
+    fn from_index(dir: &Path, index: Index, format: format::Format) -> Result<Self> {
         fields::register_tokenizers(&index);
         let fields = Fields::from_schema(&index.schema())?;
         Ok(Archive {
             dir: dir.to_path_buf(),
             index,
             fields,
-            generation: Mutex::new(generation.map(str::to_string)),
+            format: Mutex::new(format),
         })
     }
 }
@@ -159,7 +157,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut archive = Archive::open_or_create(dir.path(), &Catalog::embedded()).unwrap();
         drop(archive.lock().unwrap());
-        format::write(dir.path(), &format::Meta::fresh()).unwrap();
+        format::write(dir.path()).unwrap();
         assert!(matches!(archive.lock(), Err(Error::Rebuilt(_))));
         archive.refresh().unwrap();
         drop(archive.lock().unwrap());

@@ -23,7 +23,7 @@ use tantivy::schema::Value;
 use tantivy::{IndexWriter, ReloadPolicy, TantivyDocument};
 
 use super::checkpoint::Checkpoint;
-use super::format::{self, Meta, Staging, dir_size};
+use super::format::{self, Staging, dir_size};
 use super::{Archive, Fields, deadletter, fields};
 use crate::alerts::{Alert, Api, store};
 use crate::decode::{Decoder, LineContext};
@@ -77,7 +77,7 @@ struct Original {
 pub fn rebuild(dir: &Path, catalog: &Catalog, opts: &RebuildOptions) -> Result<RebuildReport> {
     let started = Instant::now();
     let live = Archive::open(dir)?;
-    let format_before = format::read(dir)?.version;
+    let format_before = live.format().version;
     let _lock = live.lock()?;
     check_space(dir)?;
     let staging = Staging::start(dir)?;
@@ -85,7 +85,7 @@ pub fn rebuild(dir: &Path, catalog: &Catalog, opts: &RebuildOptions) -> Result<R
     drop(live);
     match built {
         Ok(mut report) => {
-            staging.publish(dir, &Meta::fresh())?;
+            staging.publish(dir)?;
             report.format_before = format_before;
             report.format_after = format::FORMAT_VERSION;
             report.bytes_after = dir_size(&format::tantivy_dir(dir));
