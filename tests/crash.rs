@@ -18,6 +18,18 @@ use common::{Scratch, generate};
 
 /// Commit every 128 KiB read, so that commits land all through a run.
 const COMMIT_BYTES: &str = "131072";
+/// `index` committing often, with few blobs and one thread at a time, so
+/// that a kill or an outage finds a run in progress; the source follows.
+const INDEX_IN_SMALL_STEPS: [&str; 8] = [
+    "index",
+    "--quiet",
+    "--commit-bytes",
+    COMMIT_BYTES,
+    "--concurrency",
+    "2",
+    "--threads",
+    "1",
+];
 
 fn huntvault(index: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_huntvault"));
@@ -76,19 +88,7 @@ fn killed_at_twenty_points_and_rerun_the_index_is_exact() {
     let records = report["records"].as_u64().unwrap();
     let export = s.export();
     let source = ["--source", export.to_str().unwrap()];
-    let args: Vec<&str> = [
-        "index",
-        "--quiet",
-        "--commit-bytes",
-        COMMIT_BYTES,
-        "--concurrency",
-        "2",
-        "--threads",
-        "1",
-    ]
-    .into_iter()
-    .chain(source)
-    .collect();
+    let args: Vec<&str> = INDEX_IN_SMALL_STEPS.into_iter().chain(source).collect();
 
     // How long an undisturbed run takes, to spread the kills over it.
     let clean = s.dir.path().join("clean");
@@ -252,18 +252,10 @@ fn azurite_stopped_mid_run_and_restarted_loses_and_duplicates_nothing() {
         .expect("upload the export");
 
     let index = s.index();
-    let args = [
-        "index",
-        "--quiet",
-        "--connection-string",
-        &cs,
-        "--commit-bytes",
-        COMMIT_BYTES,
-        "--concurrency",
-        "2",
-        "--threads",
-        "1",
-    ];
+    let args: Vec<&str> = INDEX_IN_SMALL_STEPS
+        .into_iter()
+        .chain(["--connection-string", &cs])
+        .collect();
     let mut child = huntvault(&index, &args).spawn().unwrap();
     // Once the first commit has landed, take the storage account away for a
     // few seconds.

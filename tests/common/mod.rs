@@ -66,18 +66,7 @@ impl Scratch {
 
     /// `generate` into this scratch's export directory.
     pub fn generate(&self, size: &str, hours: u32, seed: u64) {
-        let export = self.export();
-        self.ok(&[
-            "generate",
-            "--out",
-            export.to_str().unwrap(),
-            "--size",
-            size,
-            "--hours",
-            &hours.to_string(),
-            "--seed",
-            &seed.to_string(),
-        ]);
+        generate(self, size, &hours.to_string(), &seed.to_string());
     }
 
     /// `search --count QUERY`.
